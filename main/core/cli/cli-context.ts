@@ -1,0 +1,74 @@
+// Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
+import type { Command } from 'commander';
+import { PhotobindCore } from '../photobind-core.ts';
+import { resolveLibraryDir } from '../library/library-location.ts';
+
+export interface GlobalOptions {
+  library?: string;
+  models?: string;
+  json?: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export async function openCore(options: GlobalOptions, extra: { allowDownload?: boolean } = {}): Promise<PhotobindCore> {
+  const interactive = process.stderr.isTTY && !options.json;
+  return PhotobindCore.open({
+    libraryDir: resolveLibraryDir(options.library),
+    ...(options.models ? { modelSet: options.models } : {}),
+    allowDownload: extra.allowDownload ?? true,
+    onDownloadProgress: (p) => {
+      if (!interactive) return;
+      const pct = p.totalBytes ? ` ${((100 * p.loadedBytes) / p.totalBytes).toFixed(0)}%` : '';
+      status(`Downloading ${p.model} ${p.file}${pct} ${formatBytes(p.rate)}/s${p.etaSeconds != null ? `, ${formatDuration(p.etaSeconds)} left` : ''}`);
+    },
+  });
+}
+
+/** Runs a command body with the library open, closing it (and the model process) afterwards. */
+export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>): Promise<T> {
+  const core = await openCore(options);
+  try {
+    return await body(core);
+  } finally {
+    await core.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+let statusShown = false;
+/** A transient one-line status on a terminal (stderr), overwritten by the next one. */
+export function status(line: string): void {
+  if (!process.stderr.isTTY) return;
+  const width = process.stderr.columns || 100;
+  process.stderr.write(`\r${line.slice(0, width - 1).padEnd(width - 1)}`);
+  statusShown = true;
+}
+
+export function clearStatus(): void {
+  if (statusShown && process.stderr.isTTY) process.stderr.write(`\r${' '.repeat((process.stderr.columns || 100) - 1)}\r`);
+  statusShown = false;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

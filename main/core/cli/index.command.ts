@@ -1,0 +1,48 @@
+// `photobind index DIR...`: indexes folders, with a progress line (count, rate, ETA) on a terminal.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
+import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
+
+export async function checkFolders(dirs: string[]): Promise<string[]> {
+  const roots: string[] = [];
+  for (const dir of dirs) {
+    const stat = await fs.stat(dir).catch(() => null);
+    if (!stat) throw new Error(`The folder ${dir} does not exist; check the path (or plug in its drive).`);
+    if (!stat.isDirectory()) throw new Error(`${dir} is a file, not a folder; give the folder that holds your photos.`);
+    roots.push(await fs.realpath(path.resolve(dir)));
+  }
+  return roots;
+}
+
+export function registerIndexCommand(program: Command): void {
+  program
+    .command('index')
+    .description('Index photo folders (adds them to the library); re-running only looks at what changed')
+    .argument('<folders...>', 'folders with photos')
+    .option('--batch-size <n>', 'photos per model batch', (v) => Number(v), 16)
+    .action(async (folders: string[], opts: { batchSize: number }, command: Command) => {
+      const options = globalOptions(command);
+      const roots = await checkFolders(folders);
+      await withCore(options, async (core) => {
+        await new LibrarySettingsRepository(core.layout.settings).update((s) => ({ ...s, roots: [...new Set([...s.roots, ...roots])] }));
+        const warnings: string[] = [];
+        const summary = await core.index.index(roots, {
+          batchSize: opts.batchSize,
+          onWarning: (w) => warnings.push(`${w.path}: ${w.reason}`),
+          onProgress: (p) => {
+            if (options.json) return;
+            if (p.phase === 'scanning') status(`Scanning… ${p.total} photos found`);
+            else if (p.phase === 'indexing') status(`Indexing ${p.done}/${p.total} · ${p.rate.toFixed(1)} photos/s · ${p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating'}${p.failed ? ` · ${p.failed} problems` : ''}`);
+          },
+        });
+        clearStatus();
+        const result = { ...summary, roots, device: await core.activeDevice(), models: core.modelSet.name, warnings };
+        if (options.json) return printJson(result);
+        console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
+        if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
+        for (const warning of warnings) console.log(`warning: ${warning}`);
+      });
+    });
+}

@@ -1,0 +1,97 @@
+// `photobind info PHOTO`, `photobind status` and `photobind problems`: what the library knows.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
+
+async function folderSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile()) total += (await fs.stat(path.join(entry.parentPath, entry.name)).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+export function registerLibraryInfoCommands(program: Command): void {
+  program
+    .command('info')
+    .description('What the library knows of one photo')
+    .argument('<photo>', 'path of the photo')
+    .action(async (photoPath: string, _flags: unknown, command: Command) => {
+      const options = globalOptions(command);
+      await withCore(options, async (core) => {
+        const absolute = path.resolve(photoPath);
+        const photo = await core.store.getPhoto(absolute);
+        const problem = photo ? undefined : (await core.store.problemMap()).get(absolute);
+        if (!photo && !problem) throw new Error(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
+        const state = photo ? 'indexed' : problem!.permanent ? 'failed' : 'failed, will retry';
+        const info = photo
+          ? { ...photo, state, thumbnail: path.join(core.layout.thumbnails, photo.contentHash.slice(0, 2), `${photo.contentHash}.jpg`) }
+          : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
+        if (options.json) return printJson(info);
+        if (!photo) return console.log(`${absolute}\n  state: ${state}\n  problem: ${problem!.reason}`);
+        const lines: Array<[string, string | null]> = [
+          ['size', `${photo.width} × ${photo.height} (${photo.format}, ${formatBytes(photo.size)})`],
+          ['taken', photo.takenAt],
+          ['place', photo.gps ? `${photo.gps.lat.toFixed(5)}, ${photo.gps.lon.toFixed(5)}` : null],
+          ['camera', [photo.cameraMake, photo.cameraModel].filter(Boolean).join(' ') || null],
+          ['caption', photo.caption],
+          ['description', photo.description],
+          ['keywords', photo.keywords.length ? photo.keywords.join(', ') : null],
+          ['state', state],
+          ['model', photo.modelId],
+        ];
+        console.log(photo.path);
+        for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(12)}${value}`);
+      });
+    });
+
+  program
+    .command('status')
+    .description('Library summary: photos, pending work, problems, models, device, size on disk')
+    .action(async (_flags: unknown, command: Command) => {
+      const options = globalOptions(command);
+      await withCore(options, async (core) => {
+        const photos = await core.store.countPhotos();
+        const problems = await core.store.problemMap();
+        const pending = await core.readPending();
+        // Starting the model process reveals which device really works (with fallbacks).
+        const client = await core.models().catch((error: Error) => error);
+        const device = client instanceof Error ? null : client.device;
+        const result = {
+          library: core.layout.root,
+          photos,
+          pending,
+          failed: problems.size,
+          models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask },
+          device: device?.device ?? null,
+          deviceFallbacks: device?.fallbacks ?? [],
+          modelError: client instanceof Error ? client.message : null,
+          roots: core.settings.roots,
+          sizeOnDisk: { database: await folderSize(core.layout.database), thumbnails: await folderSize(core.layout.thumbnails) },
+        };
+        if (options.json) return printJson(result);
+        console.log(`Library     ${result.library}`);
+        console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.size} with problems`);
+        console.log(`Models      ${core.modelSet.name} (search: ${core.modelSet.clip})`);
+        console.log(`Device      ${result.device ?? 'not available'}${result.deviceFallbacks.length ? ` (tried ${result.deviceFallbacks.map((f) => `${f.device}: ${f.reason}`).join('; ')})` : ''}`);
+        if (result.modelError) console.log(`Model       ${result.modelError}`);
+        console.log(`On disk     ${formatBytes(result.sizeOnDisk.database)} database, ${formatBytes(result.sizeOnDisk.thumbnails)} thumbnails`);
+        console.log(`Folders     ${result.roots.length ? result.roots.join(', ') : 'none yet (photobind index FOLDER)'}`);
+      });
+    });
+
+  program
+    .command('problems')
+    .description('Files that could not be indexed, with the reason')
+    .action(async (_flags: unknown, command: Command) => {
+      const options = globalOptions(command);
+      await withCore(options, async (core) => {
+        const problems = [...(await core.store.problemMap()).values()].sort((a, b) => a.path.localeCompare(b.path));
+        if (options.json) return printJson(problems.map((p) => ({ path: p.path, kind: p.kind, reason: p.reason, permanent: p.permanent })));
+        if (problems.length === 0) return console.log('No problems: every photo found was indexed.');
+        for (const p of problems) console.log(`${p.path}\n  ${p.kind}: ${p.reason}`);
+      });
+    });
+}

@@ -1,0 +1,39 @@
+// The `photobind` command line: parses global options and dispatches to one module per command group.
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './demo.command.ts';
+import { registerIndexCommand } from './index.command.ts';
+import { registerLibraryInfoCommands } from './library-info.command.ts';
+import { registerSearchCommands } from './search.command.ts';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('photobind')
+    .description('Search, caption and ask about your own photos, offline.')
+    .option('--library <dir>', 'library folder (default: $PHOTOBIND_LIBRARY or your per-user data folder)')
+    .option('--models <set>', 'model set: "default" (real models) or "toy" (bundled demo models); remembered per library')
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .exitOverride();
+  registerIndexCommand(program);
+  registerSearchCommands(program);
+  registerLibraryInfoCommands(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = error instanceof Error ? error.message : String(error);
+    if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: (error as Error).name ?? 'Error', message } }) + '\n');
+    process.stderr.write(`photobind: ${message}\n`);
+    if (process.env.PHOTOBIND_DEBUG) console.error(error);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,77 @@
+// Walks photo folders: follows symlinks once (no loops), skips hidden and system folders and non-photos.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ScannedFile {
+  path: string;
+  root: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanWarning {
+  path: string;
+  reason: string;
+}
+
+/** Folders that hold system or app data, never a user's photos. */
+const SYSTEM_FOLDERS = new Set([
+  '@eadir', '#recycle', '$recycle.bin', 'system volume information', 'node_modules', 'lost+found', '.thumbnails', '__macosx',
+]);
+
+export function isSkippedFolderName(name: string): boolean {
+  return name.startsWith('.') || SYSTEM_FOLDERS.has(name.toLowerCase());
+}
+
+export interface ScanOptions {
+  extensions: ReadonlySet<string>;
+  onWarning?: (warning: ScanWarning) => void;
+  signal?: AbortSignal;
+}
+
+/** Yields every photo file below the roots; a folder reached twice through links is walked once. */
+export async function* scanFolders(roots: string[], options: ScanOptions): AsyncGenerator<ScannedFile> {
+  const visited = new Set<string>();
+  for (const root of roots) {
+    const stack: string[] = [root];
+    while (stack.length > 0) {
+      options.signal?.throwIfAborted();
+      const dir = stack.pop()!;
+      let real: string;
+      let entries: import('node:fs').Dirent[];
+      try {
+        real = await fs.realpath(dir);
+        if (visited.has(real)) continue;
+        visited.add(real);
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        options.onWarning?.({ path: dir, reason: `This folder could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` });
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subfolders: string[] = [];
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          const target = await fs.stat(full).catch(() => null);
+          if (!target) continue; // dangling link
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        }
+        if (isDir) {
+          if (!isSkippedFolderName(entry.name)) subfolders.push(full);
+          continue;
+        }
+        if (!isFile || entry.name.startsWith('.')) continue;
+        if (!options.extensions.has(path.extname(entry.name).toLowerCase())) continue;
+        const stat = await fs.stat(full).catch(() => null);
+        if (!stat) continue;
+        yield { path: full, root, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
+      }
+      // Depth-first in name order: push reversed so the first name is walked first.
+      for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i]!);
+    }
+  }
+}

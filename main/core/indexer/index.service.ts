@@ -1,0 +1,206 @@
+// Indexes photo folders: scan → compare with the store → fingerprint → reuse or embed → store.
+// [Note: idempotent, resumable indexing]
+// The store is the only record of what is done: a photo counts as indexed once its row (keyed by path,
+// with size, mtime and model id) is committed. A kill at any moment therefore loses at most the rows
+// not yet flushed, which the next run redoes; merge-inserts by path make a redo harmless. A photo whose
+// bytes are already known (moved, renamed, copied) reuses the stored vector and caption: no model work.
+import path from 'node:path';
+import type { IndexProgress, Photo } from '../../../common/photo.types.ts';
+import type { IndexItem, IndexItemResult } from '../model-process/model-process.protocol.ts';
+import type { FileStamp, PhotoStoreRepository, StoredPhoto } from '../storage/photo-store.repository.ts';
+import { contentFingerprint } from './content-fingerprint.ts';
+import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanner.ts';
+import { ProgressMeter } from './progress-meter.ts';
+
+export interface PhotoEmbedder {
+  indexPhotos(items: IndexItem[]): Promise<IndexItemResult[]>;
+}
+
+export interface IndexOptions {
+  onProgress?: (progress: IndexProgress) => void;
+  onWarning?: (warning: ScanWarning) => void;
+  signal?: AbortSignal;
+  batchSize?: number;
+  /** Rows buffered before one LanceDB commit (fewer commits, fewer fragments). */
+  flushEvery?: number;
+}
+
+export interface IndexSummary {
+  scanned: number;
+  unchanged: number;
+  indexed: number;
+  reused: number;
+  failed: number;
+  removed: number;
+  modelWork: number;
+  seconds: number;
+}
+
+export class IndexService {
+  constructor(
+    private readonly store: PhotoStoreRepository,
+    private readonly embedder: () => Promise<PhotoEmbedder>,
+    private readonly modelId: string,
+    private readonly extensions: ReadonlySet<string>,
+    private readonly writePending: (pending: number) => Promise<void> = async () => {},
+  ) {}
+
+  async index(roots: string[], options: IndexOptions = {}): Promise<IndexSummary> {
+    const started = Date.now();
+    const batchSize = options.batchSize ?? 16;
+    const flushEvery = options.flushEvery ?? 128;
+    const summary: IndexSummary = { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, seconds: 0 };
+    const stamps = await this.store.fileStamps();
+    const problems = await this.store.problemMap();
+    const byHash = new Map<string, FileStamp>();
+    for (const stamp of stamps.values()) if (stamp.modelId === this.modelId) byHash.set(stamp.contentHash, stamp);
+
+    const emit = (phase: IndexProgress['phase'], total: number, done: number, meter?: ProgressMeter) =>
+      options.onProgress?.({ phase, total, done, failed: summary.failed, skipped: summary.unchanged, rate: meter?.rate() ?? 0, etaSeconds: meter?.eta(total - done) ?? null });
+
+    // 1. Scan: only stat calls. Unchanged photos and known-bad unchanged files are skipped here.
+    const seen = new Set<string>();
+    const work: ScannedFile[] = [];
+    for await (const file of scanFolders(roots, { extensions: this.extensions, ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
+      summary.scanned++;
+      seen.add(file.path);
+      const stamp = stamps.get(file.path);
+      if (stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId) {
+        summary.unchanged++;
+        continue;
+      }
+      const problem = problems.get(file.path);
+      if (problem?.permanent && problem.size === file.size && problem.mtimeMs === file.mtimeMs) {
+        summary.failed++;
+        continue;
+      }
+      work.push(file);
+      if (summary.scanned % 2000 === 0) emit('scanning', summary.scanned, 0);
+    }
+    await this.writePending(work.length);
+
+    // 2. Fingerprint, reuse known content, embed the rest in batches; flush rows in large commits.
+    const meter = new ProgressMeter();
+    let done = 0;
+    let buffer: StoredPhoto[] = [];
+    const flush = async () => {
+      const rows = buffer;
+      buffer = [];
+      await this.store.upsertPhotos(rows);
+      await this.writePending(work.length - done);
+    };
+    const advance = (count: number) => {
+      done += count;
+      meter.record(done);
+      emit('indexing', work.length, done, meter);
+    };
+    emit('indexing', work.length, 0, meter);
+
+    let batch: Array<IndexItem & { file: ScannedFile }> = [];
+    const inFlight = new Set<Promise<void>>();
+    const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
+      const embedder = await this.embedder();
+      const results = await embedder.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })));
+      summary.modelWork += items.length;
+      const failures: Parameters<PhotoStoreRepository['recordProblems']>[0] = [];
+      for (const [i, result] of results.entries()) {
+        const item = items[i]!;
+        if (result.ok) {
+          buffer.push(this.toStoredPhoto(item.file, item.contentHash, result));
+          byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
+          summary.indexed++;
+        } else {
+          failures.push({ path: result.path, kind: result.kind, reason: result.reason, permanent: result.permanent, size: item.file.size, mtimeMs: item.file.mtimeMs });
+          summary.failed++;
+        }
+      }
+      await this.store.recordProblems(failures);
+      advance(items.length);
+      if (buffer.length >= flushEvery) await flush();
+    };
+    const launch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
+      // Backpressure: at most two batches in flight, so decoding of one overlaps inference of the other.
+      while (inFlight.size >= 2) await Promise.race(inFlight);
+      const promise = runBatch(items).finally(() => inFlight.delete(promise));
+      inFlight.add(promise);
+    };
+
+    for (const file of work) {
+      options.signal?.throwIfAborted();
+      let contentHash: string;
+      try {
+        contentHash = await contentFingerprint(file.path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        await this.store.recordProblems([{ path: file.path, kind: code === 'ENOENT' ? 'changed-while-reading' : 'unreadable', reason: `${file.path} could not be read (${code ?? (error as Error).message}).`, permanent: code !== 'ENOENT', size: file.size, mtimeMs: file.mtimeMs }]);
+        summary.failed++;
+        advance(1);
+        continue;
+      }
+      const known = byHash.get(contentHash);
+      const reused = known ? await this.store.getPhotoWithVector(known.path) : null;
+      if (reused) {
+        buffer.push({ ...reused, ...this.location(file), contentHash, size: file.size, mtimeMs: file.mtimeMs, indexedAt: new Date().toISOString() });
+        summary.reused++;
+        advance(1);
+        if (buffer.length >= flushEvery) await flush();
+        continue;
+      }
+      batch.push({ path: file.path, contentHash, file });
+      if (batch.length >= batchSize) {
+        await launch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await launch(batch);
+    await Promise.all(inFlight);
+    await flush();
+
+    // 3. Photos gone from a root that is still there are removed; an offline root keeps its photos.
+    const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
+    await this.store.deletePhotos(gone);
+    summary.removed = gone.length;
+    await this.writePending(0);
+    if (summary.indexed + summary.reused + summary.removed > 0) {
+      await this.store.compact();
+      await this.store.ensureVectorIndex();
+    }
+    summary.seconds = (Date.now() - started) / 1000;
+    emit('done', work.length, done, meter);
+    return summary;
+  }
+
+  private location(file: ScannedFile) {
+    return { path: file.path, root: file.root, folder: path.dirname(file.path), fileName: path.basename(file.path) };
+  }
+
+  private toStoredPhoto(file: ScannedFile, contentHash: string, result: Extract<IndexItemResult, { ok: true }>): StoredPhoto {
+    const m = result.metadata;
+    const photo: Photo = {
+      ...this.location(file),
+      contentHash,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      format: result.format,
+      width: result.width,
+      height: result.height,
+      takenAt: m.takenAt ?? null,
+      gps: m.gps ?? null,
+      cameraMake: m.camera?.make ?? null,
+      cameraModel: m.camera?.model ?? null,
+      description: m.description ?? null,
+      keywords: m.keywords ?? [],
+      caption: null,
+      captionModel: null,
+      captionEdited: false,
+      modelId: this.modelId,
+      indexedAt: new Date().toISOString(),
+    };
+    return { ...photo, vector: result.vector };
+  }
+}
+
+export function isInside(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

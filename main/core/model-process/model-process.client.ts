@@ -1,0 +1,159 @@
+// The core's handle on the model process: typed requests, streamed tokens, restart after a crash.
+// See [Note: why ML runs in its own process] in model-worker.ts.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { DeviceReport, IndexItem, IndexItemResult, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/** The model process died while working on a request (native crash, out of memory, killed). */
+export class ModelProcessCrashedError extends Error {
+  constructor(readonly exitCode: number | null, readonly signal: string | null) {
+    super(`The model process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${exitCode}`}).`);
+    this.name = 'ModelProcessCrashedError';
+  }
+}
+
+export class ModelRequestError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'ModelRequestError';
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onToken?: (text: string) => void;
+}
+
+type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export class ModelProcessClient {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private deviceReport: DeviceReport | undefined;
+  private starting: Promise<DeviceReport> | undefined;
+  /** How often the process had to be restarted (reported by status). */
+  restarts = 0;
+
+  constructor(private readonly init: WorkerInit, private readonly spawnWorker: () => ChildProcess = defaultSpawn) {}
+
+  get device(): DeviceReport | undefined {
+    return this.deviceReport;
+  }
+
+  /** Starts (or restarts) the process and initialises its models; resolves with the device in use. */
+  start(): Promise<DeviceReport> {
+    this.starting ??= (async () => {
+      const child = this.spawnWorker();
+      this.child = child;
+      child.on('message', (message: WorkerResponse) => this.onMessage(message));
+      child.on('exit', (code, signal) => this.onExit(child, code, signal));
+      const report = (await this.send({ type: 'init', init: this.init })) as DeviceReport;
+      this.deviceReport = report;
+      return report;
+    })();
+    const started = this.starting;
+    started.catch(() => (this.starting = undefined));
+    return started;
+  }
+
+  async request<K extends keyof WorkerResultMap>(body: Extract<RequestBody, { type: K }>, onToken?: (text: string) => void): Promise<WorkerResultMap[K]> {
+    await this.start();
+    return (await this.send(body, onToken)) as WorkerResultMap[K];
+  }
+
+  /**
+   * Indexes a batch. If the process crashes on it, the batch is retried photo by photo on a fresh
+   * process, and a photo that crashes it twice is reported as failed instead of being retried forever.
+   */
+  async indexPhotos(items: IndexItem[]): Promise<IndexItemResult[]> {
+    try {
+      return await this.request({ type: 'indexPhotos', items });
+    } catch (error) {
+      if (!(error instanceof ModelProcessCrashedError)) throw error;
+    }
+    const results: IndexItemResult[] = [];
+    for (const item of items) {
+      let crashes = 0;
+      for (;;) {
+        try {
+          results.push(...(await this.request({ type: 'indexPhotos', items: [item] })));
+          break;
+        } catch (error) {
+          if (!(error instanceof ModelProcessCrashedError)) throw error;
+          if (++crashes >= 2) {
+            results.push({ path: item.path, ok: false, kind: 'crashed-model', reason: `Photobind's model process crashed twice while reading ${item.path}; it is skipped until the file changes.`, permanent: true });
+            break;
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Asks the process to stop a streaming request (e.g. a chat answer) early. */
+  cancel(requestId: number): void {
+    this.child?.send({ id: this.nextId++, type: 'cancel', target: requestId } satisfies WorkerRequest);
+  }
+
+  /** The id the next request will get (lets a caller cancel the request it is about to make). */
+  peekNextId(): number {
+    return this.nextId;
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    this.starting = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.disconnect();
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    });
+  }
+
+  private send(body: RequestBody, onToken?: (text: string) => void): Promise<unknown> {
+    const child = this.child;
+    if (!child?.connected) return Promise.reject(new ModelProcessCrashedError(child?.exitCode ?? null, child?.signalCode ?? null));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, ...(onToken ? { onToken } : {}) });
+      child.send({ ...body, id } as WorkerRequest);
+    });
+  }
+
+  private onMessage(message: WorkerResponse): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'token') {
+      pending.onToken?.(message.text);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'result') pending.resolve(message.result);
+    else pending.reject(new ModelRequestError(message.error.message, message.error.code));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
+    if (this.child !== child) return; // a deliberate close
+    this.child = undefined;
+    this.starting = undefined;
+    this.restarts++;
+    const error = new ModelProcessCrashedError(code, signal);
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
+
+function defaultSpawn(): ChildProcess {
+  return fork(WORKER_ENTRY, [], {
+    execArgv: ['--import', TSX_LOADER],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}

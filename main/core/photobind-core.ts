@@ -1,0 +1,122 @@
+// Composition root of the core: opens a library folder and wires repositories, model process and services.
+import os from 'node:os';
+import fs from 'node:fs/promises';
+import { IndexService } from './indexer/index.service.ts';
+import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
+import { LibrarySettingsRepository, writeFileAtomic, type LibrarySettings } from './library/library-settings.repository.ts';
+import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
+import { ModelProcessClient } from './model-process/model-process.client.ts';
+import { defaultThreadCount } from './model-process/device-selection.ts';
+import type { ModelSpecForWorker } from './model-process/model-process.protocol.ts';
+import { getModelEntry, getModelSet, type ModelSet } from './models/model-catalog.ts';
+import { ModelLocatorService } from './models/model-locator.service.ts';
+import type { DownloadProgress } from './models/hub-download.repository.ts';
+import { SearchService } from './search/search.service.ts';
+import { PhotoStoreRepository } from './storage/photo-store.repository.ts';
+
+export interface OpenLibraryOptions {
+  libraryDir: string;
+  /** Model set to use; remembered in the library's settings. Omitted: the library's remembered set. */
+  modelSet?: string;
+  /** Download missing real models (with progress) instead of failing with instructions. */
+  allowDownload?: boolean;
+  onDownloadProgress?: (progress: DownloadProgress & { model: string }) => void;
+}
+
+export class PhotobindCore {
+  readonly index: IndexService;
+  readonly search: SearchService;
+  private modelClient: Promise<ModelProcessClient> | undefined;
+
+  private constructor(
+    readonly layout: LibraryLayout,
+    readonly settings: LibrarySettings,
+    readonly modelSet: ModelSet,
+    readonly store: PhotoStoreRepository,
+    private readonly locator: ModelLocatorService,
+    private readonly options: OpenLibraryOptions,
+  ) {
+    this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending));
+    this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
+  }
+
+  static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {
+    const layout = libraryLayout(options.libraryDir);
+    await fs.mkdir(layout.root, { recursive: true });
+    const settingsRepo = new LibrarySettingsRepository(layout.settings);
+    let settings = await settingsRepo.read();
+    if (options.modelSet && options.modelSet !== settings.modelSet) {
+      getModelSet(options.modelSet); // validate before remembering
+      settings = await settingsRepo.update((s) => ({ ...s, modelSet: options.modelSet! }));
+    } else if (!(await settingsRepo.exists())) {
+      await settingsRepo.write(settings);
+    }
+    const store = await PhotoStoreRepository.open(layout.database);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, new ModelLocatorService(layout.models), options);
+  }
+
+  /** The model process, started on first use (locating or downloading the search model first). */
+  models(): Promise<ModelProcessClient> {
+    this.modelClient ??= (async () => {
+      const clip = await this.spec(this.modelSet.clip, true);
+      const caption = await this.spec(this.modelSet.caption, false);
+      const ask = await this.spec(this.modelSet.ask, false);
+      const client = new ModelProcessClient({
+        ...(clip ? { clip } : {}),
+        ...(caption ? { caption } : {}),
+        ...(ask ? { ask } : {}),
+        device: process.env.PHOTOBIND_DEVICE ?? this.settings.device,
+        threads: defaultThreadCount(os.availableParallelism()),
+        thumbnailsDir: this.layout.thumbnails,
+      });
+      await client.start();
+      return client;
+    })();
+    this.modelClient.catch(() => (this.modelClient = undefined));
+    return this.modelClient;
+  }
+
+  /** The device the model process runs on, or null if it was not needed in this session. */
+  async activeDevice(): Promise<string | null> {
+    const client = await this.modelClient?.catch(() => undefined);
+    return client?.device?.device ?? null;
+  }
+
+  private async textEmbedder() {
+    const client = await this.models();
+    return { embedTexts: (texts: string[]) => client.request({ type: 'embedTexts', texts }) };
+  }
+
+  /** Locates a model; required ones are downloaded when allowed or fail with instructions. */
+  private async spec(id: string, required: boolean): Promise<ModelSpecForWorker | undefined> {
+    const entry = getModelEntry(id);
+    try {
+      const folder = await this.locator.locate(id, {
+        download: required && (this.options.allowDownload ?? false),
+        ...(this.options.onDownloadProgress ? { onProgress: (p: DownloadProgress) => this.options.onDownloadProgress!({ ...p, model: id }) } : {}),
+      });
+      return { id, folder, dtype: entry.defaultDtype };
+    } catch (error) {
+      if (required) throw error;
+      return undefined;
+    }
+  }
+
+  private async writeIndexState(pending: number): Promise<void> {
+    await writeFileAtomic(this.layout.indexState, JSON.stringify({ pending, updatedAt: new Date().toISOString() }) + '\n');
+  }
+
+  async readPending(): Promise<number> {
+    try {
+      return (JSON.parse(await fs.readFile(this.layout.indexState, 'utf8')) as { pending: number }).pending;
+    } catch {
+      return 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = await this.modelClient?.catch(() => undefined);
+    await client?.close();
+    this.store.close();
+  }
+}

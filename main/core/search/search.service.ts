@@ -1,0 +1,95 @@
+// Plain-language search: embeds the query (with arithmetic and photo terms), finds nearest photos,
+// drops those below the relevance floor, optionally orders by date; also "more like this".
+import path from 'node:path';
+import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
+import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { combineVectors, parseQuery } from './query-arithmetic.ts';
+
+export interface TextEmbedder {
+  embedTexts(texts: string[]): Promise<Float32Array[]>;
+}
+
+export interface SearchOptions extends SearchFilters {
+  limit?: number;
+  sort?: 'relevance' | 'date';
+  /** Keep hits whose score is at least this fraction of the best hit's score (default 0.75). */
+  relativeFloor?: number;
+  /** Absolute minimum cosine score (default: none). */
+  minScore?: number;
+}
+
+export class SearchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchError';
+  }
+}
+
+/** Drops hits far below the best one: a fixed cosine threshold does not transfer between models. */
+export function applyRelevanceFloor(hits: SearchHit[], relativeFloor: number, minScore = -Infinity): SearchHit[] {
+  const top = hits[0]?.score;
+  if (top === undefined) return [];
+  const floor = Math.max(minScore, top > 0 ? top * relativeFloor : top);
+  return hits.filter((hit) => hit.score >= floor);
+}
+
+export function sortByDate(hits: SearchHit[]): SearchHit[] {
+  // Newest first; photos without a date go last, in relevance order.
+  return [...hits].sort((a, b) => {
+    const da = a.photo.takenAt ?? '';
+    const db = b.photo.takenAt ?? '';
+    if (da === db) return b.score - a.score;
+    if (!da) return 1;
+    if (!db) return -1;
+    return da < db ? 1 : -1;
+  });
+}
+
+export class SearchService {
+  constructor(
+    private readonly store: PhotoStoreRepository,
+    private readonly embedder: () => Promise<TextEmbedder>,
+    private readonly modelId: string,
+  ) {}
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const terms = parseQuery(query);
+    if (terms.length === 0) throw new SearchError('The search is empty: type a few words, e.g. "red car at night".');
+    const vectors: Float32Array[] = new Array<Float32Array>(terms.length);
+    const textTerms: number[] = [];
+    for (const [i, term] of terms.entries()) {
+      const photo = looksLikePath(term.text) ? await this.store.getPhotoWithVector(path.resolve(term.text)) : null;
+      if (photo) vectors[i] = photo.vector;
+      else if (looksLikePath(term.text) && /\.\w{2,5}$/.test(term.text)) throw new SearchError(`${term.text} is not a photo in this library; index its folder first, or search with words.`);
+      else textTerms.push(i);
+    }
+    if (textTerms.length) {
+      const embedder = await this.embedder();
+      const embedded = await embedder.embedTexts(textTerms.map((i) => terms[i]!.text));
+      textTerms.forEach((termIndex, j) => (vectors[termIndex] = embedded[j]!));
+    }
+    return this.nearest(combineVectors(vectors, terms.map((t) => t.weight)), options);
+  }
+
+  /** Photos that look like the given one; the photo itself comes first. */
+  async similar(photoPath: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const photo = await this.store.getPhotoWithVector(path.resolve(photoPath));
+    if (!photo) throw new SearchError(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
+    const hits = await this.nearest(photo.vector, { ...options, relativeFloor: options.relativeFloor ?? 0 });
+    const self = hits.findIndex((h) => h.photo.path === photo.path);
+    if (self > 0) hits.unshift(...hits.splice(self, 1));
+    return hits;
+  }
+
+  private async nearest(vector: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+    const limit = options.limit ?? 20;
+    const filter = filterToSql({ ...options, modelId: this.modelId }, path.sep);
+    const hits = await this.store.nearest(vector, limit, filter);
+    const kept = applyRelevanceFloor(hits, options.relativeFloor ?? 0.75, options.minScore);
+    return options.sort === 'date' ? sortByDate(kept) : kept;
+  }
+}
+
+function looksLikePath(text: string): boolean {
+  return text.includes('/') || text.includes('\\') || /\.(jpe?g|png|webp|heic|heif|avif|gif|tiff?)$/i.test(text);
+}

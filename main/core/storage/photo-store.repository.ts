@@ -1,0 +1,336 @@
+// The library's storage adapter: photos (metadata + one CLIP vector each) and problems, in embedded LanceDB.
+// [Note: the only module that imports LanceDB]
+// Everything else talks to this class, so the storage engine can change without touching services.
+// Writes are merge-inserts keyed by path and each LanceDB commit is atomic, so a kill at any moment
+// leaves the previous version intact and a re-run never duplicates a row.
+import * as lancedb from '@lancedb/lancedb';
+import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import type { Photo, PhotoProblemRecord, ProblemKind, SearchFilters } from '../../../common/photo.types.ts';
+
+const PHOTOS = 'photos';
+const PROBLEMS = 'problems';
+
+/** A photo row as stored: the domain photo plus its vector. */
+export interface StoredPhoto extends Photo {
+  vector: Float32Array;
+}
+
+export interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentHash: string;
+  modelId: string;
+}
+
+export interface VectorHit {
+  photo: Photo;
+  score: number;
+}
+
+function photosSchema(dimension: number): Schema {
+  const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+  return new Schema([
+    text('path'),
+    text('root'),
+    text('folder'),
+    text('fileName'),
+    text('contentHash'),
+    new Field('size', new Float64()),
+    new Field('mtimeMs', new Float64()),
+    text('format'),
+    new Field('width', new Int32()),
+    new Field('height', new Int32()),
+    text('takenAt', true),
+    new Field('lat', new Float64(), true),
+    new Field('lon', new Float64(), true),
+    text('cameraMake', true),
+    text('cameraModel', true),
+    text('description', true),
+    text('keywords'),
+    text('caption', true),
+    text('captionModel', true),
+    new Field('captionEdited', new Bool()),
+    text('modelId'),
+    text('indexedAt'),
+    // Lower-cased camera make + model, so `--camera` can match either without SQL functions.
+    text('cameraSearch'),
+    new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true))),
+  ]);
+}
+
+const problemsSchema = new Schema([
+  new Field('path', new Utf8()),
+  new Field('size', new Float64()),
+  new Field('mtimeMs', new Float64()),
+  new Field('kind', new Utf8()),
+  new Field('reason', new Utf8()),
+  new Field('permanent', new Bool()),
+  new Field('attempts', new Int32()),
+  new Field('updatedAt', new Utf8()),
+]);
+
+/** Quotes a string for a LanceDB (DataFusion SQL) filter. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function toRow(photo: StoredPhoto): Record<string, unknown> {
+  return {
+    path: photo.path,
+    root: photo.root,
+    folder: photo.folder,
+    fileName: photo.fileName,
+    contentHash: photo.contentHash,
+    size: photo.size,
+    mtimeMs: photo.mtimeMs,
+    format: photo.format,
+    width: photo.width,
+    height: photo.height,
+    takenAt: photo.takenAt,
+    lat: photo.gps?.lat ?? null,
+    lon: photo.gps?.lon ?? null,
+    cameraMake: photo.cameraMake,
+    cameraModel: photo.cameraModel,
+    description: photo.description,
+    keywords: JSON.stringify(photo.keywords),
+    caption: photo.caption,
+    captionModel: photo.captionModel,
+    captionEdited: photo.captionEdited,
+    modelId: photo.modelId,
+    indexedAt: photo.indexedAt,
+    cameraSearch: `${photo.cameraMake ?? ''} ${photo.cameraModel ?? ''}`.trim().toLowerCase(),
+    vector: Array.from(photo.vector),
+  };
+}
+
+type Row = Record<string, unknown>;
+const str = (row: Row, key: string): string => String(row[key] ?? '');
+const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key]));
+const num = (row: Row, key: string): number => Number(row[key] ?? 0);
+
+function fromRow(row: Row): Photo {
+  const lat = row.lat as number | null;
+  const lon = row.lon as number | null;
+  return {
+    path: str(row, 'path'),
+    root: str(row, 'root'),
+    folder: str(row, 'folder'),
+    fileName: str(row, 'fileName'),
+    contentHash: str(row, 'contentHash'),
+    size: num(row, 'size'),
+    mtimeMs: num(row, 'mtimeMs'),
+    format: str(row, 'format'),
+    width: num(row, 'width'),
+    height: num(row, 'height'),
+    takenAt: strOrNull(row, 'takenAt'),
+    gps: lat == null || lon == null ? null : { lat, lon },
+    cameraMake: strOrNull(row, 'cameraMake'),
+    cameraModel: strOrNull(row, 'cameraModel'),
+    description: strOrNull(row, 'description'),
+    keywords: JSON.parse(str(row, 'keywords') || '[]') as string[],
+    caption: strOrNull(row, 'caption'),
+    captionModel: strOrNull(row, 'captionModel'),
+    captionEdited: Boolean(row.captionEdited),
+    modelId: str(row, 'modelId'),
+    indexedAt: str(row, 'indexedAt'),
+  };
+}
+
+const PHOTO_COLUMNS = [
+  'path', 'root', 'folder', 'fileName', 'contentHash', 'size', 'mtimeMs', 'format', 'width', 'height', 'takenAt',
+  'lat', 'lon', 'cameraMake', 'cameraModel', 'description', 'keywords', 'caption', 'captionModel', 'captionEdited',
+  'modelId', 'indexedAt',
+];
+
+/** Builds the SQL filter for search filters; the folder filter matches the folder and its sub-folders. */
+export function filterToSql(filters: SearchFilters & { modelId?: string }, folderSeparator = '/'): string | undefined {
+  const clauses: string[] = [];
+  if (filters.modelId) clauses.push(`modelId = ${sqlString(filters.modelId)}`);
+  if (filters.folder) {
+    const folder = filters.folder.replace(/[\\/]+$/, '');
+    clauses.push(`(folder = ${sqlString(folder)} OR starts_with(folder, ${sqlString(folder + folderSeparator)}))`);
+  }
+  if (filters.since) clauses.push(`takenAt >= ${sqlString(filters.since)}`);
+  // An --until date includes that whole day.
+  if (filters.until) clauses.push(`takenAt <= ${sqlString(/^\d{4}-\d{2}-\d{2}$/.test(filters.until) ? `${filters.until}T23:59:59.999` : filters.until)}`);
+  if (filters.camera) clauses.push(`cameraSearch LIKE ${sqlString(`%${filters.camera.toLowerCase().replaceAll('%', '')}%`)}`);
+  return clauses.length ? clauses.join(' AND ') : undefined;
+}
+
+export class PhotoStoreRepository {
+  private photos: lancedb.Table | undefined;
+  private problems: lancedb.Table | undefined;
+
+  private constructor(private readonly db: lancedb.Connection) {}
+
+  static async open(databaseDir: string): Promise<PhotoStoreRepository> {
+    const store = new PhotoStoreRepository(await lancedb.connect(databaseDir));
+    const names = await store.db.tableNames();
+    if (names.includes(PHOTOS)) store.photos = await store.db.openTable(PHOTOS);
+    store.problems = names.includes(PROBLEMS)
+      ? await store.db.openTable(PROBLEMS)
+      : await store.db.createEmptyTable(PROBLEMS, problemsSchema, { existOk: true });
+    return store;
+  }
+
+  close(): void {
+    this.photos?.close();
+    this.problems?.close();
+    this.db.close();
+  }
+
+  /** The vector size of the stored embeddings, or null while the library is empty. */
+  async vectorDimension(): Promise<number | null> {
+    if (!this.photos) return null;
+    const field = (await this.photos.schema()).fields.find((f) => f.name === 'vector');
+    // Duck-typed: LanceDB may hand back schema objects from its own copy of apache-arrow.
+    const listSize = (field?.type as { listSize?: unknown } | undefined)?.listSize;
+    return typeof listSize === 'number' ? listSize : null;
+  }
+
+  private async photosTable(dimension: number): Promise<lancedb.Table> {
+    if (this.photos) {
+      const existing = await this.vectorDimension();
+      if (existing !== dimension) {
+        throw new Error(`The library holds ${existing}-dimensional vectors but the model makes ${dimension}-dimensional ones; re-embed the library to switch models.`);
+      }
+      return this.photos;
+    }
+    this.photos = await this.db.createEmptyTable(PHOTOS, photosSchema(dimension), { existOk: true });
+    return this.photos;
+  }
+
+  /** Inserts or replaces photos by path, in one atomic commit. */
+  async upsertPhotos(photos: StoredPhoto[]): Promise<void> {
+    if (photos.length === 0) return;
+    const table = await this.photosTable(photos[0]!.vector.length);
+    await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(photos.map(toRow));
+    await this.clearProblems(photos.map((p) => p.path));
+  }
+
+  /** Path, size, mtime, hash and model of every stored photo: what a re-scan compares against. */
+  async fileStamps(): Promise<Map<string, FileStamp>> {
+    const stamps = new Map<string, FileStamp>();
+    if (!this.photos) return stamps;
+    const rows = (await this.photos.query().select(['path', 'size', 'mtimeMs', 'contentHash', 'modelId']).toArray()) as Row[];
+    for (const row of rows) {
+      stamps.set(str(row, 'path'), { path: str(row, 'path'), size: num(row, 'size'), mtimeMs: num(row, 'mtimeMs'), contentHash: str(row, 'contentHash'), modelId: str(row, 'modelId') });
+    }
+    return stamps;
+  }
+
+  async countPhotos(filter?: string): Promise<number> {
+    return this.photos ? this.photos.countRows(filter) : 0;
+  }
+
+  async getPhoto(path: string): Promise<Photo | null> {
+    const rows = await this.queryRows(`path = ${sqlString(path)}`, 1);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async getPhotoWithVector(path: string): Promise<StoredPhoto | null> {
+    if (!this.photos) return null;
+    const rows = (await this.photos.query().where(`path = ${sqlString(path)}`).limit(1).toArray()) as Row[];
+    const row = rows[0];
+    if (!row) return null;
+    return { ...fromRow(row), vector: Float32Array.from(row.vector as Iterable<number>) };
+  }
+
+  /** Photos with the given content hash (to recognise moved, renamed or copied photos). */
+  async findByContentHash(contentHash: string): Promise<StoredPhoto[]> {
+    if (!this.photos) return [];
+    const rows = (await this.photos.query().where(`contentHash = ${sqlString(contentHash)}`).toArray()) as Row[];
+    return rows.map((row) => ({ ...fromRow(row), vector: Float32Array.from(row.vector as Iterable<number>) }));
+  }
+
+  async listPhotos(filter?: string, limit?: number): Promise<Photo[]> {
+    return (await this.queryRows(filter, limit)).map(fromRow);
+  }
+
+  private async queryRows(filter?: string, limit?: number): Promise<Row[]> {
+    if (!this.photos) return [];
+    let query = this.photos.query().select(PHOTO_COLUMNS);
+    if (filter) query = query.where(filter);
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.toArray()) as Row[];
+  }
+
+  async deletePhotos(paths: string[]): Promise<void> {
+    if (!this.photos || paths.length === 0) return;
+    for (let i = 0; i < paths.length; i += 500) {
+      await this.photos.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
+    }
+  }
+
+  /** Cosine nearest neighbours, prefiltered by the SQL filter (model id, folder, dates, camera). */
+  async nearest(vector: Float32Array, limit: number, filter?: string): Promise<VectorHit[]> {
+    if (!this.photos) return [];
+    let query = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit);
+    if (filter) query = query.where(filter);
+    const rows = (await query.toArray()) as Row[];
+    return rows.map((row) => ({ photo: fromRow(row), score: 1 - num(row, '_distance') }));
+  }
+
+  /** Builds an approximate vector index once the table is big enough for brute force to be slow. */
+  async ensureVectorIndex(minRows = 20_000): Promise<boolean> {
+    if (!this.photos) return false;
+    const rows = await this.photos.countRows();
+    if (rows < minRows) return false;
+    const indices = await this.photos.listIndices();
+    if (indices.some((index) => index.columns.includes('vector'))) {
+      await this.photos.optimize();
+      return false;
+    }
+    await this.photos.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+    return true;
+  }
+
+  /** Compacts small fragments left by many small commits and drops old versions. */
+  async compact(): Promise<void> {
+    await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    await this.problems?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+  }
+
+  async recordProblems(records: Array<PhotoProblemRecord & { size: number; mtimeMs: number }>): Promise<void> {
+    if (records.length === 0 || !this.problems) return;
+    const previous = await this.problemMap();
+    const rows = records.map((r) => ({
+      path: r.path,
+      size: r.size,
+      mtimeMs: r.mtimeMs,
+      kind: r.kind,
+      reason: r.reason,
+      permanent: r.permanent,
+      attempts: (previous.get(r.path)?.attempts ?? 0) + 1,
+      updatedAt: new Date().toISOString(),
+    }));
+    await this.problems.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+  }
+
+  async clearProblems(paths: string[]): Promise<void> {
+    if (!this.problems || paths.length === 0) return;
+    if ((await this.problems.countRows()) === 0) return;
+    for (let i = 0; i < paths.length; i += 500) {
+      await this.problems.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
+    }
+  }
+
+  async problemMap(): Promise<Map<string, PhotoProblemRecord & { size: number; mtimeMs: number; attempts: number }>> {
+    const map = new Map<string, PhotoProblemRecord & { size: number; mtimeMs: number; attempts: number }>();
+    if (!this.problems) return map;
+    const rows = (await this.problems.query().toArray()) as Row[];
+    for (const row of rows) {
+      map.set(str(row, 'path'), {
+        path: str(row, 'path'),
+        size: num(row, 'size'),
+        mtimeMs: num(row, 'mtimeMs'),
+        kind: str(row, 'kind') as ProblemKind,
+        reason: str(row, 'reason'),
+        permanent: Boolean(row.permanent),
+        attempts: num(row, 'attempts'),
+      });
+    }
+    return map;
+  }
+}
