@@ -5,7 +5,7 @@ import globals from 'globals';
 
 const layer = (files, patterns, message) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }] },
 });
 
 export default tseslint.config(

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import fs from 'node:fs/promises';
 import { IndexService } from './indexer/index.service.ts';
+import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
 import { LibrarySettingsRepository, writeFileAtomic, type LibrarySettings } from './library/library-settings.repository.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
@@ -74,6 +75,11 @@ export class PhotobindCore {
     })();
     this.modelClient.catch(() => (this.modelClient = undefined));
     return this.modelClient;
+  }
+
+  /** A watcher over the library's roots, applying changes through the index service. */
+  createWatcher(options: WatchOptions = {}): LibraryWatchService {
+    return new LibraryWatchService(this.index, PHOTO_EXTENSIONS, (dir) => this.store.pathsUnder(dir), options);
   }
 
   /** The device the model process runs on, or null if it was not needed in this session. */

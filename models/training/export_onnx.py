@@ -82,7 +82,7 @@ class _ClipTextGraph(nn.Module):
 
 def export_clip(vision: ClipVision, text: ClipText, tok: ByteBPE, folder: str, hp: dict) -> None:
     onnx_dir = _fresh(folder)
-    ids = torch.tensor([tok.encode("a red car"), tok.encode("two dogs")[:5]])
+    ids = torch.tensor([[tok.bos_id, 300, 301, tok.eos_id, tok.eos_id], [tok.bos_id, 302, 303, 304, tok.eos_id]])
     _export(_ClipTextGraph(text), (ids,), os.path.join(onnx_dir, "text_model.onnx"), ["input_ids"], ["text_embeds"],
             {"input_ids": {0: "batch_size", 1: "sequence_length"}, "text_embeds": {0: "batch_size"}})
     _export(vision, (_dummy_pixels(),), os.path.join(onnx_dir, "vision_model.onnx"), ["pixel_values"],

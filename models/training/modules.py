@@ -19,23 +19,35 @@ PATCH = IMAGE_SIZE // GRID  # what the LLaVA processor calls patch_size (image t
 NEG = -1e9  # additive mask value (finite: a fully masked row must not turn into NaN)
 
 
-def conv_bn(cin: int, cout: int, stride: int) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.GELU())
+def conv_bn(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
+    pad = 0 if kernel == stride else kernel // 2
+    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, pad, bias=False), nn.BatchNorm2d(cout), nn.GELU())
+
+
+class Residual(nn.Module):
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return x + self.inner(x)
 
 
 class ConvTrunk(nn.Module):
-    """96x96 RGB -> 36 tokens of `width` (stride 16), with a learned position embedding per cell."""
+    """96x96 RGB -> 36 tokens of `width` (stride 16), with a learned position embedding per cell.
 
-    def __init__(self, width: int = 128, chans: tuple[int, int, int] = (24, 48, 96)):
+    A 4x4 patch stem (as ConvNeXt) rather than stacked stride-2 3x3 convs: three times cheaper on CPU at
+    the same accuracy for these flat-coloured scenes, which is what lets full retraining fit 2 cores."""
+
+    def __init__(self, width: int = 128, chans: tuple[int, int] = (32, 64)):
         super().__init__()
-        c1, c2, c3 = chans
+        c1, c2 = chans
         self.net = nn.Sequential(
-            conv_bn(3, c1, 2),  # 48
-            conv_bn(c1, c2, 2),  # 24
-            conv_bn(c2, c2, 1),
-            conv_bn(c2, c3, 2),  # 12
-            conv_bn(c3, c3, 1),
-            conv_bn(c3, width, 2),  # 6
+            conv_bn(3, c1, 4, 4),  # 24x24
+            Residual(conv_bn(c1, c1)),
+            conv_bn(c1, c2, 3, 2),  # 12x12
+            Residual(conv_bn(c2, c2)),
+            conv_bn(c2, width, 3, 2),  # 6x6
         )
         self.pos = nn.Parameter(torch.zeros(1, GRID * GRID, width))
         nn.init.normal_(self.pos, std=0.02)
@@ -245,9 +257,9 @@ class LlamaAttention(nn.Module):
             v = torch.cat([past[1], v], dim=2)
         present = (k, v)
         rep = self.heads // self.kv_heads
-        if rep > 1:
-            k = k.repeat_interleave(rep, dim=1)
-            v = v.repeat_interleave(rep, dim=1)
+        if rep > 1:  # grouped-query attention; expand+reshape traces with dynamic sizes (repeat_interleave does not)
+            k = k[:, :, None].expand(-1, -1, rep, -1, -1).reshape(b, self.heads, k.shape[2], self.head_dim)
+            v = v[:, :, None].expand(-1, -1, rep, -1, -1).reshape(b, self.heads, v.shape[2], self.head_dim)
         att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.head_dim)) + bias
         out = torch.matmul(att.softmax(dim=-1), v).transpose(1, 2).reshape(b, t, self.heads * self.head_dim)
         return self.o_proj(out), present

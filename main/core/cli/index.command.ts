@@ -20,14 +20,21 @@ export function registerIndexCommand(program: Command): void {
   program
     .command('index')
     .description('Index photo folders (adds them to the library); re-running only looks at what changed')
-    .argument('<folders...>', 'folders with photos')
+    .argument('[folders...]', 'folders with photos (default: every folder already in the library)')
     .option('--batch-size <n>', 'photos per model batch', (v) => Number(v), 16)
     .action(async (folders: string[], opts: { batchSize: number }, command: Command) => {
       const options = globalOptions(command);
-      const roots = await checkFolders(folders);
       await withCore(options, async (core) => {
+        let roots: string[];
+        const offline: string[] = [];
+        if (folders.length) roots = await checkFolders(folders);
+        else {
+          if (core.settings.roots.length === 0) throw new Error('Name a folder to index, e.g. `photobind index ~/Pictures`.');
+          roots = [];
+          for (const root of core.settings.roots) (await fs.stat(root).then((s) => s.isDirectory(), () => false) ? roots : offline).push(root);
+        }
         await new LibrarySettingsRepository(core.layout.settings).update((s) => ({ ...s, roots: [...new Set([...s.roots, ...roots])] }));
-        const warnings: string[] = [];
+        const warnings: string[] = offline.map((root) => `${root}: this folder is offline (drive unplugged?); its photos are kept.`);
         const summary = await core.index.index(roots, {
           batchSize: opts.batchSize,
           onWarning: (w) => warnings.push(`${w.path}: ${w.reason}`),

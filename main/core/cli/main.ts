@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
 import { registerSearchCommands } from './search.command.ts';
+import { registerWatchCommand } from './watch.command.ts';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSearchCommands(program);
   registerLibraryInfoCommands(program);
   registerDemoCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 

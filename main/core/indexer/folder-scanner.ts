@@ -1,4 +1,5 @@
 // Walks photo folders: follows symlinks once (no loops), skips hidden and system folders and non-photos.
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -38,7 +39,7 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
       options.signal?.throwIfAborted();
       const dir = stack.pop()!;
       let real: string;
-      let entries: import('node:fs').Dirent[];
+      let entries: Dirent[];
       try {
         real = await fs.realpath(dir);
         if (visited.has(real)) continue;

@@ -45,18 +45,12 @@ export class IndexService {
     private readonly writePending: (pending: number) => Promise<void> = async () => {},
   ) {}
 
+  /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */
   async index(roots: string[], options: IndexOptions = {}): Promise<IndexSummary> {
     const started = Date.now();
-    const batchSize = options.batchSize ?? 16;
-    const flushEvery = options.flushEvery ?? 128;
-    const summary: IndexSummary = { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, seconds: 0 };
+    const summary = emptySummary();
     const stamps = await this.store.fileStamps();
     const problems = await this.store.problemMap();
-    const byHash = new Map<string, FileStamp>();
-    for (const stamp of stamps.values()) if (stamp.modelId === this.modelId) byHash.set(stamp.contentHash, stamp);
-
-    const emit = (phase: IndexProgress['phase'], total: number, done: number, meter?: ProgressMeter) =>
-      options.onProgress?.({ phase, total, done, failed: summary.failed, skipped: summary.unchanged, rate: meter?.rate() ?? 0, etaSeconds: meter?.eta(total - done) ?? null });
 
     // 1. Scan: only stat calls. Unchanged photos and known-bad unchanged files are skipped here.
     const seen = new Set<string>();
@@ -64,6 +58,7 @@ export class IndexService {
     for await (const file of scanFolders(roots, { extensions: this.extensions, ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
       summary.scanned++;
       seen.add(file.path);
+      if (summary.scanned % 2000 === 0) options.onProgress?.({ phase: 'scanning', total: summary.scanned, done: 0, failed: 0, skipped: 0, rate: 0, etaSeconds: null });
       const stamp = stamps.get(file.path);
       if (stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId) {
         summary.unchanged++;
@@ -75,13 +70,43 @@ export class IndexService {
         continue;
       }
       work.push(file);
-      if (summary.scanned % 2000 === 0) emit('scanning', summary.scanned, 0);
     }
+    // Photos gone from a root that is still there are removed; a root that is offline keeps its photos.
+    const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
+    await this.apply(work, gone, summary, stamps, options);
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+
+  /** Applies known changes (from the watcher): index these files, forget these paths. */
+  async applyChanges(files: ScannedFile[], removed: string[], options: IndexOptions = {}): Promise<IndexSummary> {
+    const started = Date.now();
+    const summary = emptySummary();
+    summary.scanned = files.length;
+    const stamps = await this.store.fileStamps();
+    const work = files.filter((file) => {
+      const stamp = stamps.get(file.path);
+      const unchanged = stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId;
+      if (unchanged) summary.unchanged++;
+      return !unchanged;
+    });
+    await this.apply(work, removed.filter((p) => stamps.has(p)), summary, stamps, options);
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+
+  private async apply(work: ScannedFile[], gone: string[], summary: IndexSummary, stamps: Map<string, FileStamp>, options: IndexOptions): Promise<void> {
+    const batchSize = options.batchSize ?? 16;
+    const flushEvery = options.flushEvery ?? 128;
+    const byHash = new Map<string, FileStamp>();
+    for (const stamp of stamps.values()) if (stamp.modelId === this.modelId) byHash.set(stamp.contentHash, stamp);
     await this.writePending(work.length);
 
-    // 2. Fingerprint, reuse known content, embed the rest in batches; flush rows in large commits.
+    // Fingerprint, reuse known content, embed the rest in batches; flush rows in large commits.
     const meter = new ProgressMeter();
     let done = 0;
+    const emit = (phase: IndexProgress['phase']) =>
+      options.onProgress?.({ phase, total: work.length, done, failed: summary.failed, skipped: summary.unchanged, rate: meter.rate(), etaSeconds: meter.eta(work.length - done) });
     let buffer: StoredPhoto[] = [];
     const flush = async () => {
       const rows = buffer;
@@ -92,9 +117,10 @@ export class IndexService {
     const advance = (count: number) => {
       done += count;
       meter.record(done);
-      emit('indexing', work.length, done, meter);
+      emit('indexing');
     };
-    emit('indexing', work.length, 0, meter);
+    meter.record(0);
+    emit('indexing');
 
     let batch: Array<IndexItem & { file: ScannedFile }> = [];
     const inFlight = new Set<Promise<void>>();
@@ -132,7 +158,8 @@ export class IndexService {
         contentHash = await contentFingerprint(file.path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        await this.store.recordProblems([{ path: file.path, kind: code === 'ENOENT' ? 'changed-while-reading' : 'unreadable', reason: `${file.path} could not be read (${code ?? (error as Error).message}).`, permanent: code !== 'ENOENT', size: file.size, mtimeMs: file.mtimeMs }]);
+        const vanished = code === 'ENOENT';
+        await this.store.recordProblems([{ path: file.path, kind: vanished ? 'changed-while-reading' : 'unreadable', reason: vanished ? `${file.path} disappeared while it was being indexed.` : `${file.path} could not be read (${code ?? (error as Error).message}); check its permissions.`, permanent: !vanished, size: file.size, mtimeMs: file.mtimeMs }]);
         summary.failed++;
         advance(1);
         continue;
@@ -156,18 +183,16 @@ export class IndexService {
     await Promise.all(inFlight);
     await flush();
 
-    // 3. Photos gone from a root that is still there are removed; an offline root keeps its photos.
-    const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
+    // Rows of moved photos were written above, before their old paths are dropped here.
     await this.store.deletePhotos(gone);
+    await this.store.clearProblems(gone);
     summary.removed = gone.length;
     await this.writePending(0);
     if (summary.indexed + summary.reused + summary.removed > 0) {
       await this.store.compact();
       await this.store.ensureVectorIndex();
     }
-    summary.seconds = (Date.now() - started) / 1000;
-    emit('done', work.length, done, meter);
-    return summary;
+    emit('done');
   }
 
   private location(file: ScannedFile) {
@@ -198,6 +223,10 @@ export class IndexService {
     };
     return { ...photo, vector: result.vector };
   }
+}
+
+function emptySummary(): IndexSummary {
+  return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, seconds: 0 };
 }
 
 export function isInside(file: string, root: string): boolean {

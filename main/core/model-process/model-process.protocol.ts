@@ -2,11 +2,12 @@
 // Sent with Node's 'advanced' serialization, so Float32Array and Buffer cross without copies to JSON.
 import type { ProblemKind } from '../../../common/photo.types.ts';
 import type { PhotoMetadata } from '../media/photo-metadata.reader.ts';
+import type { InferenceDtype } from '../models/inference/model-folder.ts';
 
 export interface ModelSpecForWorker {
   id: string;
   folder: string;
-  dtype: string;
+  dtype: InferenceDtype;
 }
 
 export interface WorkerInit {

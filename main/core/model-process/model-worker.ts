@@ -4,6 +4,7 @@
 // loop they would stall every other request, and a native crash in onnxruntime or libvips would take
 // the whole app down. In their own process they overlap with the core's I/O, and a crash only costs a
 // restart (the client re-runs the batch photo by photo and marks a photo that crashes it twice).
+import type { DeviceType } from '@huggingface/transformers';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { decodePhoto } from '../media/photo-decoder.ts';
@@ -19,7 +20,7 @@ type Captioner = Awaited<ReturnType<typeof createCaptioner>>;
 type VisualChat = Awaited<ReturnType<typeof createVisualChat>>;
 
 let init: WorkerInit | undefined;
-let device = 'cpu';
+let device: DeviceType = 'cpu';
 let clip: Promise<ClipModel> | undefined;
 let captioner: Promise<Captioner> | undefined;
 let chat: Promise<VisualChat> | undefined;
@@ -96,9 +97,10 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>):
   const decoded = await Promise.all(
     items.map(async (item) => {
       try {
-        const photo = await decodePhoto(item.path, { modelSide: side });
-        await writeThumbnail(item.contentHash, photo.thumbnailJpeg);
-        return { item, photo };
+        const decoded = await decodePhoto(item.path, { modelSide: side });
+        if (decoded.status === 'unsupported') return { item, problem: decoded.problem };
+        await writeThumbnail(item.contentHash, decoded.thumbnailJpeg);
+        return { item, photo: decoded };
       } catch (error) {
         const problem = toPhotoProblem(error, item.path);
         return { item, problem };
@@ -119,6 +121,7 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>):
 
 async function pixelsOf(photoPath: string) {
   const photo = await decodePhoto(photoPath, { modelSide: 384 });
+  if (photo.status === 'unsupported') throw photo.problem;
   return photo.modelPixels;
 }
 

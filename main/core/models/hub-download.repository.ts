@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
@@ -73,7 +74,7 @@ export async function downloadModel(request: DownloadRequest): Promise<void> {
     const expectedSize = Number(response.headers.get('x-linked-size') ?? Number(response.headers.get('content-length') ?? NaN) + offset);
     const expectedSha = (response.headers.get('x-linked-etag') ?? '').replaceAll('"', '');
     let loaded = offset;
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     body.on('data', (chunk: Buffer) => {
       loaded += chunk.length;
       loadedTotal += chunk.length;

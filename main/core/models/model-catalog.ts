@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export type ModelTask = 'clip' | 'caption' | 'ask';
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
+
 export type ModelSource =
   | { kind: 'bundled'; folder: string }
   | { kind: 'hub'; repo: string; revision: string };

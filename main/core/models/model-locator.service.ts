@@ -46,7 +46,7 @@ export class ModelLocatorService {
     }
     const ways = `Import a model folder with \`photobind models import DIR\`, or try the offline demo with \`--models toy\`.`;
     if (!options.download) {
-      throw new ModelUnavailableError(`The ${TASK_NAMES[entry.task]} model ${id} is not on this computer yet. Download it with \`photobind models pull ${id}\`; ${ways}`);
+      throw new ModelUnavailableError(`The ${TASK_NAMES[entry.task]} model ${id} is not on this computer yet. Download it with \`photobind models pull ${id}\`. ${ways}`);
     }
     try {
       await downloadModel({ repo: entry.source.repo, revision: entry.source.revision, files: modelFiles(entry), destination: folder, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });

@@ -105,8 +105,8 @@ function toRow(photo: StoredPhoto): Record<string, unknown> {
 }
 
 type Row = Record<string, unknown>;
-const str = (row: Row, key: string): string => String(row[key] ?? '');
-const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key]));
+const str = (row: Row, key: string): string => (row[key] == null ? '' : String(row[key] as string));
+const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key] as string));
 const num = (row: Row, key: string): number => Number(row[key] ?? 0);
 
 function fromRow(row: Row): Photo {
@@ -254,6 +254,14 @@ export class PhotoStoreRepository {
     if (filter) query = query.where(filter);
     if (limit !== undefined) query = query.limit(limit);
     return (await query.toArray()) as Row[];
+  }
+
+  /** Paths of stored photos inside a folder (for a folder that was deleted or moved away). */
+  async pathsUnder(dir: string, separator = '/'): Promise<string[]> {
+    if (!this.photos) return [];
+    const folder = dir.replace(/[\\/]+$/, '');
+    const rows = (await this.photos.query().where(`folder = ${sqlString(folder)} OR starts_with(folder, ${sqlString(folder + separator)})`).select(['path']).toArray()) as Row[];
+    return rows.map((row) => str(row, 'path'));
   }
 
   async deletePhotos(paths: string[]): Promise<void> {

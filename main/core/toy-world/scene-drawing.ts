@@ -1,7 +1,7 @@
 // SVG drawings of the toy world: one vector drawing per object kind, a background per setting and time.
 import type { Scene } from './scene-sampler.ts';
 import { layoutScene, SETTING_GEOMETRY, type PlacedObject } from './scene-layout.ts';
-import { COLOR_HEX, type Color, type Kind, type Setting, type TimeOfDay } from './vocabulary.ts';
+import { COLOR_HEX, type Kind, type Setting, type TimeOfDay } from './vocabulary.ts';
 import type { Rng } from './seeded-random.ts';
 
 // See [Note: toy-world layout] in scene-layout.ts. Each kind is drawn in local units (hundredths of the
@@ -47,17 +47,17 @@ function wheel(x: number, y: number, r: number, p: Paint): string {
 
 const DRAW: Readonly<Record<Kind, (p: Paint) => string>> = {
   motorcycle: (p) =>
-    // exhaust, swingarm and fork behind the body; thick solid wheels; a solid coloured tank and fairing.
-    `<path d="M-2 -5.5 L-14.5 -7" stroke="#b5b5b5" stroke-width="1.8" stroke-linecap="round"/>` +
+    // exhaust, swingarm and fork behind the body; thick solid wheels; a big solid coloured tank, tail and fairing.
+    `<path d="M-2 -5.5 L-15 -7.5" stroke="#b5b5b5" stroke-width="1.9" stroke-linecap="round"/>` +
     `<path d="M-10.5 -5.5 L-1 -9" stroke="#555" stroke-width="1.6"/>` +
-    `<path d="M10.5 -5.5 L7 -18" stroke="#777" stroke-width="1.7"/>` +
+    `<path d="M10.5 -5.5 L7.5 -18" stroke="#777" stroke-width="1.8"/>` +
     wheel(-10.5, -5.5, 5.5, p) + wheel(10.5, -5.5, 5.5, p) +
-    `<rect x="-4" y="-10" width="8" height="4.5" rx="1" fill="#5d5d5d" stroke="${p.ol}" stroke-width="${SW}"/>` +
-    `<path d="M-15 -11.5 L-12 -14 L-3 -13.5 L-1 -17.5 L6 -18 L10.5 -14.5 L11.5 -10 L7 -8.5 L4 -10 L-4 -9.5 L-8 -10.5 Z" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}" stroke-linejoin="round"/>` +
-    `<path d="M-12.5 -14.2 L-3.5 -14" stroke="#262626" stroke-width="2.2" stroke-linecap="round"/>` +
-    `<path d="M14.5 -8 A5.5 5.5 0 0 0 6.8 -10.6" stroke="${p.c}" stroke-width="1.8" fill="none"/>` +
-    `<path d="M5 -19.5 L9.5 -20.5" stroke="#2a2a2a" stroke-width="1.5" stroke-linecap="round"/>` +
-    `<circle cx="10.8" cy="-15.6" r="1.5" fill="#ffe680" stroke="${p.ol}" stroke-width="0.4"/>`,
+    `<rect x="-4.5" y="-10.5" width="8.5" height="5" rx="1" fill="#5d5d5d" stroke="${p.ol}" stroke-width="${SW}"/>` +
+    `<path d="M-16 -10.5 L-15 -13.5 L-11 -15 L-4 -15 L-2.5 -18.8 L4.5 -19.8 L8.5 -18.6 L12.8 -13.5 L12 -10 L7 -9 L4 -11.5 L-3.5 -11 L-6 -9 L-11 -10 Z" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}" stroke-linejoin="round"/>` +
+    `<path d="M-11.5 -15.6 L-4 -15.8" stroke="#262626" stroke-width="2.2" stroke-linecap="round"/>` +
+    `<path d="M15 -8 A5.6 5.6 0 0 0 6.6 -10.6" stroke="${p.c}" stroke-width="2" fill="none"/>` +
+    `<path d="M6 -20.8 L10.5 -21.6" stroke="#2a2a2a" stroke-width="1.5" stroke-linecap="round"/>` +
+    `<circle cx="12" cy="-15.2" r="1.5" fill="#ffe680" stroke="${p.ol}" stroke-width="0.4"/>`,
 
   bicycle: (p) => {
     const R = [-10, -6.4];
@@ -179,18 +179,18 @@ const DRAW: Readonly<Record<Kind, (p: Paint) => string>> = {
 
   dog: (p) => {
     const dark = shade(p.c, p.c === COLOR_HEX.black ? -0.25 : 0.3);
-    return `<path d="M-9.5 -12 Q-13 -15 -12.2 -19" stroke="${p.c}" stroke-width="2.2" fill="none" stroke-linecap="round"/>` +
-      `<rect x="-9" y="-10" width="2.6" height="10" rx="1" fill="${dark}"/>` +
-      `<rect x="4.2" y="-10" width="2.6" height="10" rx="1" fill="${dark}"/>` +
-      `<rect x="-6.6" y="-10" width="2.8" height="10" rx="1" fill="${p.c}" stroke="${p.ol}" stroke-width="0.5"/>` +
-      `<rect x="6.8" y="-10" width="2.8" height="10" rx="1" fill="${p.c}" stroke="${p.ol}" stroke-width="0.5"/>` +
-      `<ellipse cx="0" cy="-11.5" rx="10.5" ry="5.2" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}"/>` +
+    const leg = (x: number, fill: string, tilt: number): string =>
+      `<path d="M${x} -10 L${n(x + tilt)} -1.2 L${n(x + tilt + 2.6)} -1.2 L${n(x + 2.4)} -10 Z" fill="${fill}" stroke="${p.ol}" stroke-width="0.45" stroke-linejoin="round"/>` +
+      `<ellipse cx="${n(x + tilt + 1.6)}" cy="-0.9" rx="1.8" ry="0.9" fill="${fill}" stroke="${p.ol}" stroke-width="0.4"/>`;
+    return `<path d="M-9.5 -12.5 Q-13 -15 -12.4 -19.5" stroke="${p.c}" stroke-width="2.2" fill="none" stroke-linecap="round"/>` +
+      leg(-8.6, dark, -0.8) + leg(4.4, dark, 0.6) + leg(-6.2, p.c, 0.4) + leg(6.6, p.c, -0.5) +
+      `<ellipse cx="-0.5" cy="-12" rx="10.2" ry="4.8" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}"/>` +
       `<path d="M6.5 -13 L9 -17.5 L12 -15 L10 -10.5 Z" fill="${p.c}"/>` +
-      `<circle cx="10.2" cy="-16.2" r="4" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}"/>` +
-      `<ellipse cx="13.3" cy="-14.6" rx="2.8" ry="2" fill="${p.c}" stroke="${p.ol}" stroke-width="0.5"/>` +
-      `<circle cx="15.6" cy="-15.3" r="0.95" fill="#111"/>` +
-      `<ellipse cx="8.2" cy="-15.3" rx="1.6" ry="3.3" fill="${dark}" transform="rotate(18 8.2 -15.3)"/>` +
-      `<circle cx="11.1" cy="-17.2" r="0.6" fill="#111"/>`;
+      `<circle cx="10.2" cy="-16.4" r="4" fill="${p.c}" stroke="${p.ol}" stroke-width="${SW}"/>` +
+      `<ellipse cx="13.3" cy="-14.8" rx="2.8" ry="2" fill="${p.c}" stroke="${p.ol}" stroke-width="0.5"/>` +
+      `<circle cx="15.6" cy="-15.5" r="0.95" fill="#111"/>` +
+      `<ellipse cx="8.2" cy="-15.5" rx="1.6" ry="3.3" fill="${dark}" transform="rotate(18 8.2 -15.5)"/>` +
+      `<circle cx="11.1" cy="-17.4" r="0.6" fill="#111"/>`;
   },
 
   cat: (p) => {
@@ -235,7 +235,7 @@ const DRAW: Readonly<Record<Kind, (p: Paint) => string>> = {
 
 /** The SVG group that draws one placed object, in pixel coordinates of the full image. */
 function drawObject(obj: PlacedObject, time: TimeOfDay, toPx: (u: number, v: number) => [number, number], side: number): string {
-  const c = COLOR_HEX[obj.color as Color];
+  const c = COLOR_HEX[obj.color];
   const paint: Paint = { c, ol: obj.color === 'black' ? '#9a9a9a' : '#222', night: time === 'night' };
   const [x, y] = toPx(obj.cx, obj.baseline);
   const k = (side / 100) * obj.scale;
@@ -243,7 +243,7 @@ function drawObject(obj: PlacedObject, time: TimeOfDay, toPx: (u: number, v: num
   const pool = time === 'night'
     ? `<ellipse cx="${n(x)}" cy="${n(y)}" rx="${n(halfW * 1.15)}" ry="${n(side * 0.025)}" fill="#fff1c4" opacity="0.22"/>`
     : `<ellipse cx="${n(x)}" cy="${n(y)}" rx="${n(halfW * 0.9)}" ry="${n(side * 0.012)}" fill="#000" opacity="0.12"/>`;
-  return `${pool}<g transform="translate(${n(x)} ${n(y)}) scale(${n(k * 1000) / 1000})">${DRAW[obj.kind](paint)}</g>`;
+  return `${pool}<g transform="translate(${n(x)} ${n(y)}) scale(${Math.round(k * 10000) / 10000})">${DRAW[obj.kind](paint)}</g>`;
 }
 
 interface Palette {
@@ -285,7 +285,14 @@ function drawBackground(
   side: number,
   rng: Rng,
 ): string {
-  const pal = PALETTES[setting][time];
+  // Slight seeded variation in light so that no two backgrounds are exactly the same colour.
+  const base = PALETTES[setting][time];
+  const skyShift = (rng() - 0.5) * 0.12;
+  const pal: Palette = {
+    sky: [shade(base.sky[0], skyShift), shade(base.sky[1], skyShift)],
+    far: shade(base.far, (rng() - 0.5) * 0.12),
+    ground: shade(base.ground, (rng() - 0.5) * 0.12),
+  };
   const geo = SETTING_GEOMETRY[setting];
   const yH = toPx(0, geo.horizon)[1];
   const yS = toPx(0, geo.groundSplit)[1];

@@ -1,6 +1,6 @@
 // English captions and question–answer pairs for a toy-world scene, in one consistent vocabulary.
 import type { Scene, SceneObject } from './scene-sampler.ts';
-import { pick, shuffled, type Rng } from './seeded-random.ts';
+import { mulberry32, pick, shuffled, type Rng } from './seeded-random.ts';
 import { KINDS, KINDS_BY_SETTING, indefiniteArticle, isBuilding, numberWord, pluralize, type Kind, type Setting, type TimeOfDay } from './vocabulary.ts';
 
 export interface QaPair {
@@ -35,8 +35,9 @@ const TIME_PHRASES: Readonly<Record<TimeOfDay, readonly string[]>> = {
   night: ['at night'],
 };
 
-/** "a red car", "an orange dog", "two red motorcycles", "three people". */
+/** "a red car", "an orange dog", "two red motorcycles"; people are "in" their colour: "three people in blue". */
 export function objectPhrase(obj: SceneObject): string {
+  if (obj.kind === 'person') return obj.count === 1 ? `a person in ${obj.color}` : `${numberWord(obj.count)} people in ${obj.color}`;
   if (obj.count === 1) return `${indefiniteArticle(obj.color)} ${obj.color} ${obj.kind}`;
   return `${numberWord(obj.count)} ${obj.color} ${pluralize(obj.kind, obj.count)}`;
 }
@@ -74,6 +75,12 @@ export function captionScene(scene: Scene, rng: Rng): string {
   return pick(rng, templates)();
 }
 
+/** "what color is the car?", "what color are the cars?"; for people, the colour they are wearing. */
+export function colorQuestion(obj: SceneObject): string {
+  const subject = obj.count === 1 ? `is the ${obj.kind}` : `are the ${pluralize(obj.kind, obj.count)}`;
+  return obj.kind === 'person' ? `what color ${subject} wearing?` : `what color ${subject}?`;
+}
+
 function presenceQuestion(kind: Kind): string {
   return `is there ${indefiniteArticle(kind)} ${kind}?`;
 }
@@ -87,7 +94,7 @@ export function questionsForScene(scene: Scene, rng: Rng): QaPair[] {
   const qa: QaPair[] = [];
   for (const o of scene.objects) {
     const plural = pluralize(o.kind, 2);
-    qa.push({ q: o.count === 1 ? `what color is the ${o.kind}?` : `what color are the ${plural}?`, a: o.color });
+    qa.push({ q: colorQuestion(o), a: o.color });
     qa.push({ q: `how many ${plural} are there?`, a: numberWord(o.count) });
     qa.push({ q: presenceQuestion(o.kind), a: 'yes' });
   }
@@ -103,8 +110,9 @@ export function questionsForScene(scene: Scene, rng: Rng): QaPair[] {
   return qa;
 }
 
-/** Caption and QA pairs together; the caption draws from `rng` first, then the questions. */
-export function describeScene(scene: Scene, rng: Rng): SceneDescription {
+/** Caption and QA pairs together (a seed or an Rng picks the phrasing; the caption draws first, then the questions). */
+export function describeScene(scene: Scene, rngOrSeed: Rng | number = 0): SceneDescription {
+  const rng = typeof rngOrSeed === 'number' ? mulberry32(rngOrSeed) : rngOrSeed;
   const caption = captionScene(scene, rng);
   return { caption, qa: questionsForScene(scene, rng) };
 }

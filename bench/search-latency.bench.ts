@@ -1,0 +1,75 @@
+// Benchmark: vector search latency in LanceDB at 10k and 100k rows (synthetic unit vectors, 512-d).
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PhotoStoreRepository, type StoredPhoto } from '../main/core/storage/photo-store.repository.ts';
+import { timeRepeated } from './bench-table.ts';
+
+function randomUnitVector(dim: number, random: () => number): Float32Array {
+  const v = new Float32Array(dim);
+  let norm = 0;
+  for (let i = 0; i < dim; i++) {
+    v[i] = random() * 2 - 1;
+    norm += v[i]! * v[i]!;
+  }
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < dim; i++) v[i] = v[i]! / norm;
+  return v;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticPhoto(i: number, vector: Float32Array): StoredPhoto {
+  const folder = `/bench/album-${i % 50}`;
+  return {
+    path: `${folder}/IMG_${String(i).padStart(6, '0')}.jpg`, root: '/bench', folder, fileName: `IMG_${i}.jpg`, contentHash: `h${i}`,
+    size: 1_000_000 + i, mtimeMs: 1_700_000_000_000 + i, format: 'jpeg', width: 4000, height: 3000,
+    takenAt: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 10}T12:00:00`, gps: null, cameraMake: 'Canon', cameraModel: 'EOS R5',
+    description: null, keywords: [], caption: null, captionModel: null, captionEdited: false, modelId: 'bench/clip', indexedAt: '2026-01-01T00:00:00Z', vector,
+  };
+}
+
+export interface SearchLatencyRow {
+  rows: number;
+  mode: string;
+  p50: number;
+  p95: number;
+}
+
+export async function benchSearchLatency(sizes = [10_000, 100_000], dim = 512, queries = 40): Promise<SearchLatencyRow[]> {
+  const results: SearchLatencyRow[] = [];
+  const random = mulberry32(42);
+  for (const size of sizes) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-search-'));
+    const store = await PhotoStoreRepository.open(dir);
+    for (let start = 0; start < size; start += 5000) {
+      const rows: StoredPhoto[] = [];
+      for (let i = start; i < Math.min(size, start + 5000); i++) rows.push(syntheticPhoto(i, randomUnitVector(dim, random)));
+      await store.upsertPhotos(rows);
+    }
+    await store.compact();
+    const qs = Array.from({ length: queries }, () => randomUnitVector(dim, random));
+    let q = 0;
+    const filter = "modelId = 'bench/clip'";
+    await store.nearest(qs[0]!, 20, filter); // warm caches
+    const flat = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, 20, filter));
+    results.push({ rows: size, mode: 'flat (exact)', p50: flat.p50, p95: flat.p95 });
+    if (await store.ensureVectorIndex(1)) {
+      await store.nearest(qs[0]!, 20, filter);
+      const indexed = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, 20, filter));
+      results.push({ rows: size, mode: 'IVF-PQ index', p50: indexed.p50, p95: indexed.p95 });
+    }
+    store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}

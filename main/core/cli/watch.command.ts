@@ -1,0 +1,37 @@
+// `photobind watch`: catches up with every library folder, then keeps the library in step until Ctrl-C.
+import type { Command } from 'commander';
+import { globalOptions, printJson, withCore } from './cli-context.ts';
+
+export function registerWatchCommand(program: Command): void {
+  program
+    .command('watch')
+    .description('Watch the library folders and index changes as they happen (Ctrl-C to stop)')
+    .option('--poll', 'check folders periodically instead of native watching (network shares)')
+    .action(async (flags: { poll?: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      await withCore(options, async (core) => {
+        const roots = core.settings.roots;
+        if (roots.length === 0) throw new Error('The library has no folders yet; add one with `photobind index FOLDER`.');
+        const say = (event: string, detail: Record<string, unknown>) => {
+          if (options.json) process.stdout.write(JSON.stringify({ event, ...detail }) + '\n');
+          else console.log(`${new Date().toLocaleTimeString()}  ${event}: ${Object.values(detail).map(String).join(' ')}`);
+        };
+        const watcher = core.createWatcher({ ...(flags.poll ? { usePolling: true } : {}) });
+        watcher.on('applied', (s) => say('updated', { indexed: s.indexed, reused: s.reused, removed: s.removed, failed: s.failed }));
+        watcher.on('rootOffline', (root) => say('offline', { root }));
+        watcher.on('rootOnline', (root) => say('online', { root }));
+        watcher.on('polling', (why) => say('polling', { why }));
+        watcher.on('error', (error) => say('error', { message: error.message }));
+        await watcher.start(roots);
+        const online = roots.filter((r) => !watcher.offlineRoots.includes(r));
+        const caughtUp = await core.index.index(online);
+        if (options.json) printJson({ event: 'ready', roots, offline: watcher.offlineRoots, ...caughtUp });
+        else console.log(`Watching ${roots.length} folder(s)${watcher.offlineRoots.length ? ` (${watcher.offlineRoots.length} offline)` : ''}; caught up: ${caughtUp.indexed} new, ${caughtUp.removed} removed. Press Ctrl-C to stop.`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await watcher.stop();
+      });
+    });
+}
