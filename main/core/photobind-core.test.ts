@@ -105,6 +105,16 @@ describe('PhotobindCore with the toy models', () => {
     expect(await core.store.countPhotos()).toBe(COUNT - 1);
   });
 
+
+  it('hybrid search: a word only in a file name ranks that photo first', async () => {
+    const from = path.join(album, manifest[7]!.file);
+    const to = path.join(album, 'grandma-birthday.jpg');
+    await fs.rename(from, to);
+    expect(await core.index.index([album])).toMatchObject({ reused: 1, modelWork: 0 });
+    const hits = await core.search.search('birthday', { limit: 5 });
+    expect(hits[0]!.photo.path).toBe(to);
+  });
+
   it('survives close and reopen with the same results', async () => {
     const before = await core.search.search('boat', { limit: 5 });
     await core.close();

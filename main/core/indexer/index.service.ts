@@ -191,6 +191,7 @@ export class IndexService {
     if (summary.indexed + summary.reused + summary.removed > 0) {
       await this.store.compact();
       await this.store.ensureVectorIndex();
+      await this.store.ensureTextIndex();
     }
     emit('done');
   }

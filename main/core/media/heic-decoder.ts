@@ -90,6 +90,11 @@ function isHeifError(value: unknown): value is HeifError {
   return typeof value === 'object' && value !== null && 'message' in value && 'code' in value;
 }
 
+/** Bytes of WebAssembly memory libheif currently holds (0 when not loaded), for diagnostics. */
+export function libheifHeapBytes(): number {
+  return instance?.HEAPU8.length ?? 0;
+}
+
 /** The version of the bundled libheif, for diagnostics. */
 export function libheifVersion(): string {
   const lib = loadLibHeif() as unknown as { heif_get_version(): string };

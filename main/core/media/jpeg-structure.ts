@@ -15,6 +15,8 @@ export interface JpegStructure {
   end: number | undefined;
   /** Whether at least one scan (SOS) starts, i.e. some picture data is present. */
   hasScan: boolean;
+  /** The marker structure is broken (damaged, not cut short): `end` is then undefined too. */
+  malformed: boolean;
 }
 
 /** Frame markers whose pictures libjpeg (and so sharp) decodes: baseline, extended and progressive Huffman. */
@@ -23,12 +25,13 @@ export const DECODABLE_JPEG_FRAMES: ReadonlySet<number> = new Set([0xc0, 0xc1, 0
 /** Reads the JPEG that starts at `start` (it must begin with FF D8 FF); undefined if it does not. */
 export function readJpegStructure(bytes: Uint8Array, start = 0, limit = bytes.length): JpegStructure | undefined {
   if (start + 3 > limit || bytes[start] !== 0xff || bytes[start + 1] !== 0xd8 || bytes[start + 2] !== 0xff) return undefined;
-  const result: JpegStructure = { start, width: 0, height: 0, frameMarker: 0, end: undefined, hasScan: false };
+  const result: JpegStructure = { start, width: 0, height: 0, frameMarker: 0, end: undefined, hasScan: false, malformed: false };
   let pos = start + 2;
   for (let guard = 0; guard < 100_000; guard++) {
     // Markers may be preceded by any number of 0xFF fill bytes.
     while (pos < limit && bytes[pos] === 0xff && bytes[pos + 1] === 0xff) pos++;
-    if (pos + 1 >= limit || bytes[pos] !== 0xff) return result;
+    if (pos + 1 >= limit) return result;
+    if (bytes[pos] !== 0xff) return { ...result, malformed: true };
     const marker = bytes[pos + 1] ?? 0;
     if (marker === 0xd9) {
       result.end = pos + 2;
@@ -40,7 +43,8 @@ export function readJpegStructure(bytes: Uint8Array, start = 0, limit = bytes.le
     }
     if (pos + 4 > limit) return result;
     const length = ((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0);
-    if (length < 2 || pos + 2 + length > limit) return result;
+    if (length < 2) return { ...result, malformed: true };
+    if (pos + 2 + length > limit) return result;
     if (isFrameMarker(marker) && result.frameMarker === 0 && length >= 7) {
       result.frameMarker = marker;
       result.height = ((bytes[pos + 5] ?? 0) << 8) | (bytes[pos + 6] ?? 0);
@@ -54,7 +58,7 @@ export function readJpegStructure(bytes: Uint8Array, start = 0, limit = bytes.le
       pos = next;
     }
   }
-  return result;
+  return { ...result, malformed: true };
 }
 
 function isFrameMarker(marker: number): boolean {

@@ -143,6 +143,32 @@ describe.skipIf(!REAL_PHOTOS)('decodePhoto on real camera files', () => {
     expect(photo.metadata.keywords).toContain('thompson springs');
   });
 
+  it('refuses a HEIC above the pixel limit before decoding it, and decodes generic-brand HEIF through libheif', async () => {
+    const file = realPhoto('immich-test-assets/formats/heic/IMG_2682.heic');
+    const problem = await problemOf(decodePhoto(file, { maxInputPixels: 1_000_000 }));
+    expect(problem).toMatchObject({ kind: 'too-large' });
+    expect(problem.message).toContain('4032 × 3024');
+    // The same HEVC picture labelled only with the generic "mif1" brand: sharp refuses, libheif decodes.
+    const heic = Buffer.from(await readFile(file));
+    heic.write('mif1', 8, 'latin1');
+    heic.write('miaf', 20, 'latin1');
+    const generic = decoded(await decodePhoto(await write('generic.heif', heic)));
+    expect(generic).toMatchObject({ format: 'heif', width: 4032, height: 3024 });
+  });
+
+  it('decodes photos of several formats concurrently', async () => {
+    const files = [
+      'immich-test-assets/formats/heic/IMG_2682.heic',
+      'immich-test-assets/formats/webp/denali.webp',
+      'exif-orientation/Portrait_6.jpg',
+      'immich-test-assets/formats/png/density_plot.png',
+      'immich-test-assets/albums/nature/silver_fir.jpg',
+      'immich-test-assets/formats/jxl/8bit-sRGB.jxl',
+    ].map(realPhoto);
+    const results = await Promise.all(files.map((file) => decodePhoto(file)));
+    expect(results.map((r) => r.status)).toEqual(['decoded', 'decoded', 'decoded', 'decoded', 'decoded', 'unsupported']);
+  });
+
   it('decodes a truncated HEIC with a warning if most of it is there, and refuses it otherwise', async () => {
     const heic = await readFile(realPhoto('immich-test-assets/formats/heic/IMG_2682.heic'));
     const mostly = decoded(await decodePhoto(await write('cut-late.heic', heic.subarray(0, Math.floor(heic.length * 0.6)))));
@@ -205,6 +231,15 @@ describe('decodePhoto on synthetic files', () => {
     const problem = await problemOf(decodePhoto(await write('empty.jpg', '')));
     expect(problem.kind).toBe('empty');
     expect(problem.transient).toBe(true); // just written: probably still being copied
+  });
+
+  it('says corrupt for a JPEG whose frame header is destroyed', async () => {
+    const jpeg = Buffer.from(await solidJpeg(120, 80));
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.fill(0x00, sof + 2, sof + 12); // length, precision, height, width: all zero
+    const problem = await problemOf(decodePhoto(await write('broken-header.jpg', jpeg)));
+    expect(problem).toMatchObject({ kind: 'corrupt', transient: false });
+    expect(problem.message).toContain('"broken-header.jpg"');
   });
 
   it('says not-an-image for a text file named .jpg', async () => {

@@ -340,14 +340,19 @@ async function render(filePath: string, source: RenderSource, opts: ResolvedOpti
   const height = swap ? storedWidth : storedHeight;
   const scale = Math.min(1, Math.max(opts.thumbnailSide / Math.max(width, height), opts.modelSide / Math.min(width, height)));
 
-  let pipeline = orient(open(), source.orientation);
+  // Resize first (in stored orientation), then mirror/rotate the small result. Calling rotate() before
+  // resize() makes sharp rotate the full-size picture and lose shrink-on-load: 6× slower for a 12 MP
+  // portrait JPEG (orientation 6), measured.
+  let pipeline = open();
   if (scale < 1) {
-    pipeline = pipeline.resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), {
+    const targetWidth = Math.max(1, Math.round(width * scale));
+    const targetHeight = Math.max(1, Math.round(height * scale));
+    pipeline = pipeline.resize(swap ? targetHeight : targetWidth, swap ? targetWidth : targetHeight, {
       fit: 'fill',
       fastShrinkOnLoad: opts.shrinkOnLoad,
     });
   }
-  const { data, info } = await pipeline
+  const { data, info } = await orient(pipeline, source.orientation)
     .flatten({ background: '#ffffff' })
     .removeAlpha()
     .toColourspace('srgb')
@@ -360,7 +365,7 @@ async function render(filePath: string, source: RenderSource, opts: ResolvedOpti
   return { width, height, intermediate, thumbnail, model };
 }
 
-/** EXIF orientation as explicit operations (sharp mirrors before it rotates). */
+/** EXIF orientation as explicit operations, after any resize (sharp then mirrors before it rotates). */
 function orient(pipeline: Sharp, orientation: number): Sharp {
   switch (orientation) {
     case 2: return pipeline.flop();

@@ -123,7 +123,7 @@ export function looksTruncated(format: PhotoFormat, bytes: Uint8Array): boolean 
   switch (format) {
     case 'jpeg': {
       const jpeg = readJpegStructure(bytes);
-      return !jpeg || jpeg.end === undefined;
+      return jpeg !== undefined && !jpeg.malformed && jpeg.end === undefined;
     }
     case 'png':
       return !pngHasEnd(bytes);

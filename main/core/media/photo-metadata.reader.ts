@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as Exifr from 'exifr';
 import { detectPhotoFormat, type DetectedFormat } from './photo-format.ts';
 import {
   cameraText,
@@ -28,7 +29,7 @@ export type { GpsPosition, LocalIsoDateTime } from './photo-metadata-fields.ts';
 // exifr ships a UMD build (Node's "main") and an ESM build (bundlers' "module") whose default exports
 // differ (the ESM default lacks `sidecar`). Loading the CommonJS build explicitly gives the same API
 // under Node, tsx and Vitest.
-const exifr = createRequire(import.meta.url)('exifr') as typeof import('exifr');
+const exifr = createRequire(import.meta.url)('exifr') as typeof Exifr;
 
 export interface PhotoMetadata {
   /** Capture time as the camera wrote it (local time), plus its UTC offset when known; see LocalIsoDateTime. */

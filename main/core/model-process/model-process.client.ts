@@ -9,7 +9,7 @@ const TSX_LOADER = import.meta.resolve('tsx');
 
 /** The model process died while working on a request (native crash, out of memory, killed). */
 export class ModelProcessCrashedError extends Error {
-  constructor(readonly exitCode: number | null, readonly signal: string | null) {
+  constructor(readonly exitCode: number | null, readonly signal: string | null, readonly output = '') {
     super(`The model process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${exitCode}`}).`);
     this.name = 'ModelProcessCrashedError';
   }
@@ -38,8 +38,15 @@ export class ModelProcessClient {
   private starting: Promise<DeviceReport> | undefined;
   /** How often the process had to be restarted (reported by status). */
   restarts = 0;
+  /** The model process's last output lines (native libraries log there), kept for crash reports. */
+  private outputTail = '';
 
   constructor(private readonly init: WorkerInit, private readonly spawnWorker: () => ChildProcess = defaultSpawn) {}
+
+  /** The model process's pid while it runs (benchmarks read its peak memory). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get device(): DeviceReport | undefined {
     return this.deviceReport;
@@ -51,6 +58,14 @@ export class ModelProcessClient {
       const child = this.spawnWorker();
       this.child = child;
       child.on('message', (message: WorkerResponse) => this.onMessage(message));
+      // Native runtimes print provider probing noise (CUDA missing, no Vulkan) that we report ourselves
+      // as device fallbacks; show it only when debugging, keep the tail for crash reports.
+      const keep = (chunk: Buffer) => {
+        if (process.env.PHOTOBIND_DEBUG) process.stderr.write(chunk);
+        this.outputTail = (this.outputTail + chunk.toString()).slice(-4000);
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
       child.on('exit', (code, signal) => this.onExit(child, code, signal));
       const report = (await this.send({ type: 'init', init: this.init })) as DeviceReport;
       this.deviceReport = report;
@@ -144,7 +159,7 @@ export class ModelProcessClient {
     this.child = undefined;
     this.starting = undefined;
     this.restarts++;
-    const error = new ModelProcessCrashedError(code, signal);
+    const error = new ModelProcessCrashedError(code, signal, this.outputTail);
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
@@ -154,6 +169,6 @@ function defaultSpawn(): ChildProcess {
   return fork(WORKER_ENTRY, [], {
     execArgv: ['--import', TSX_LOADER],
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
 }

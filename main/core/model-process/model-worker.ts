@@ -91,7 +91,11 @@ async function writeThumbnail(contentHash: string, jpeg: Buffer): Promise<void> 
   await fs.rename(temp, target);
 }
 
+/** Fault injection for the crash-recovery tests: a path containing this text kills the process. */
+const CRASH_PATTERN = process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
+
 async function indexPhotos(items: Array<{ path: string; contentHash: string }>): Promise<IndexItemResult[]> {
+  if (CRASH_PATTERN && items.some((item) => item.path.includes(CRASH_PATTERN))) process.kill(process.pid, 'SIGKILL');
   const model = await clipModel();
   const side = await readModelSide(requireSpec(init?.clip, 'search').folder);
   const decoded = await Promise.all(

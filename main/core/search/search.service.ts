@@ -68,7 +68,36 @@ export class SearchService {
       const embedded = await embedder.embedTexts(textTerms.map((i) => terms[i]!.text));
       textTerms.forEach((termIndex, j) => (vectors[termIndex] = embedded[j]!));
     }
-    return this.nearest(combineVectors(vectors, terms.map((t) => t.weight)), options);
+    const vector = combineVectors(vectors, terms.map((t) => t.weight));
+    // A plain query (no arithmetic, no photo terms) also searches captions and file names literally.
+    const plainText = terms.length === 1 && textTerms.length === 1 && terms[0]!.weight > 0 ? terms[0]!.text : undefined;
+    return plainText ? this.hybrid(plainText, vector, options) : this.nearest(vector, options);
+  }
+
+  /**
+   * Reciprocal-rank fusion of the vector ranking and the full-text ranking: a word that appears only in
+   * a caption or file name lifts that photo high, while loose descriptions still rank by meaning.
+   * Scores shown stay cosine similarities; full-text hits are exempt from the relevance floor. A query the
+   * full-text parser cannot read falls back to the vector ranking alone.
+   */
+  private async hybrid(text: string, vector: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+    const limit = options.limit ?? 20;
+    const filter = filterToSql({ ...options, modelId: this.modelId }, path.sep);
+    const [vectorHits, textPhotos] = await Promise.all([this.store.nearest(vector, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
+    const floorKept = new Set(applyRelevanceFloor(vectorHits, options.relativeFloor ?? 0.75, options.minScore).map((h) => h.photo.path));
+    const fused = new Map<string, { hit: SearchHit; fused: number }>();
+    vectorHits.forEach((hit, rank) => {
+      if (floorKept.has(hit.photo.path)) fused.set(hit.photo.path, { hit, fused: 1 / (RRF_K + rank + 1) });
+    });
+    const missing = textPhotos.filter((p) => !vectorHits.some((h) => h.photo.path === p.path)).map((p) => p.path);
+    const vectors = await this.store.vectorsOf(missing);
+    textPhotos.forEach((photo, rank) => {
+      const entry = fused.get(photo.path) ?? { hit: { photo, score: dot(vector, vectors.get(photo.path)) }, fused: 0 };
+      entry.fused += TEXT_WEIGHT / (RRF_K + rank + 1);
+      fused.set(photo.path, entry);
+    });
+    const ranked = [...fused.values()].sort((a, b) => b.fused - a.fused).slice(0, limit).map((e) => e.hit);
+    return options.sort === 'date' ? sortByDate(ranked) : ranked;
   }
 
   /** Photos that look like the given one; the photo itself comes first. */
@@ -88,6 +117,17 @@ export class SearchService {
     const kept = applyRelevanceFloor(hits, options.relativeFloor ?? 0.75, options.minScore);
     return options.sort === 'date' ? sortByDate(kept) : kept;
   }
+}
+
+const RRF_K = 60;
+/** A literal word match outranks a same-rank vector match; a photo high in both lists beats either alone. */
+const TEXT_WEIGHT = 1.2;
+
+function dot(a: Float32Array, b: Float32Array | undefined): number {
+  if (!b) return 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
+  return sum;
 }
 
 function looksLikePath(text: string): boolean {

@@ -55,6 +55,8 @@ function photosSchema(dimension: number): Schema {
     text('indexedAt'),
     // Lower-cased camera make + model, so `--camera` can match either without SQL functions.
     text('cameraSearch'),
+    // Caption, description, keywords and file-name words: the full-text-indexed column of hybrid search.
+    text('searchText'),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true))),
   ]);
 }
@@ -100,8 +102,15 @@ function toRow(photo: StoredPhoto): Record<string, unknown> {
     modelId: photo.modelId,
     indexedAt: photo.indexedAt,
     cameraSearch: `${photo.cameraMake ?? ''} ${photo.cameraModel ?? ''}`.trim().toLowerCase(),
+    searchText: searchTextOf(photo),
     vector: Array.from(photo.vector),
   };
+}
+
+/** The words a photo can be found by literally: caption, description, keywords, file name. */
+export function searchTextOf(photo: Photo): string {
+  const nameWords = photo.fileName.replace(/\.[^.]+$/, '').replace(/[_\-.]+/g, ' ');
+  return [photo.caption, photo.description, photo.keywords.join(' '), nameWords].filter(Boolean).join(' \n ');
 }
 
 type Row = Record<string, unknown>;
@@ -286,12 +295,35 @@ export class PhotoStoreRepository {
     const rows = await this.photos.countRows();
     if (rows < minRows) return false;
     const indices = await this.photos.listIndices();
-    if (indices.some((index) => index.columns.includes('vector'))) {
-      await this.photos.optimize();
-      return false;
-    }
+    if (indices.some((index) => index.columns.includes('vector'))) return false; // kept current by optimize()
     await this.photos.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
     return true;
+  }
+
+  /** Creates the full-text index of searchText once; optimize() then folds new rows into it. */
+  async ensureTextIndex(): Promise<void> {
+    if (!this.photos) return;
+    const indices = await this.photos.listIndices();
+    if (indices.some((index) => index.columns.includes('searchText'))) return;
+    await this.photos.createIndex('searchText', { config: lancedb.Index.fts({ stem: true, removeStopWords: true, lowercase: true, asciiFolding: true, withPosition: false }) });
+  }
+
+  /** Full-text (BM25) matches over captions, descriptions, keywords and file names. */
+  async textMatches(query: string, limit: number, filter?: string): Promise<Photo[]> {
+    if (!this.photos || (await this.photos.countRows()) === 0) return [];
+    await this.ensureTextIndex();
+    let search = this.photos.query().fullTextSearch(query, { columns: 'searchText' }).select(PHOTO_COLUMNS).limit(limit);
+    if (filter) search = search.where(filter);
+    return ((await search.toArray()) as Row[]).map(fromRow);
+  }
+
+  /** Vectors of the given photos (to score full-text-only matches against the query). */
+  async vectorsOf(paths: string[]): Promise<Map<string, Float32Array>> {
+    const map = new Map<string, Float32Array>();
+    if (!this.photos || paths.length === 0) return map;
+    const rows = (await this.photos.query().where(`path IN (${paths.map(sqlString).join(', ')})`).select(['path', 'vector']).toArray()) as Row[];
+    for (const row of rows) map.set(str(row, 'path'), Float32Array.from(row.vector as Iterable<number>));
+    return map;
   }
 
   /** Compacts small fragments left by many small commits and drops old versions. */

@@ -1,0 +1,108 @@
+// Benchmark: indexing throughput split into decode, embed (model only), store and end to end.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { IndexService } from '../main/core/indexer/index.service.ts';
+import { decodePhoto } from '../main/core/media/photo-decoder.ts';
+import { PHOTO_EXTENSIONS } from '../main/core/media/photo-format.ts';
+import { ModelProcessClient } from '../main/core/model-process/model-process.client.ts';
+import { createClipModel } from '../main/core/models/inference/clip.inference.ts';
+import type { ModelPixels } from '../main/core/media/photo-decoder.ts';
+import { PhotoStoreRepository } from '../main/core/storage/photo-store.repository.ts';
+import { renderDemoAlbum } from '../main/core/toy-world/demo-album.ts';
+import { syntheticPhoto } from './search-latency.bench.ts';
+
+export interface IndexingRow {
+  album: string;
+  model: string;
+  photos: number;
+  decodePerS: number;
+  embedPerS: number;
+  storePerS: number;
+  endToEndPerS: number;
+  ratio: number;
+  modelProcessPeakMb: number | null;
+}
+
+/** Peak resident memory of a process (Linux /proc; null elsewhere). */
+async function peakRssMb(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : null;
+}
+
+/** 12-megapixel JPEGs with camera-like noise (so they decode like real photos, not flat renders). */
+export async function makeLargeJpegs(from: string[], outDir: string, count: number): Promise<string[]> {
+  await fs.mkdir(outDir, { recursive: true });
+  const noise = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 12 } } }).raw().toBuffer();
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = await sharp(from[i % from.length]!).resize(4000, 3000).raw().toBuffer();
+    for (let j = 0; j < base.length; j++) base[j] = Math.max(0, Math.min(255, base[j]! + noise[(j + i * 7919) % noise.length]! - 128));
+    const file = path.join(outDir, `IMG_${String(i).padStart(4, '0')}.jpg`);
+    await sharp(base, { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+    out.push(file);
+  }
+  return out;
+}
+
+async function modelSideOf(folder: string): Promise<number> {
+  const config = JSON.parse(await fs.readFile(path.join(folder, 'preprocessor_config.json'), 'utf8')) as { size?: { shortest_edge?: number }; crop_size?: { height?: number } };
+  return Math.max(config.size?.shortest_edge ?? 0, config.crop_size?.height ?? 0) || 224;
+}
+
+export async function benchIndexing(album: { name: string; files: string[] }, model: { id: string; folder: string }, threads: number): Promise<IndexingRow> {
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-index-'));
+  const side = await modelSideOf(model.folder);
+  const n = album.files.length;
+
+  // Decode only (thumbnail + model pixels), 4 in flight as the model process does per batch.
+  let start = performance.now();
+  const pixels: ModelPixels[] = [];
+  for (let i = 0; i < n; i += 16) {
+    const decoded = await Promise.all(album.files.slice(i, i + 16).map((f) => decodePhoto(f, { modelSide: side })));
+    for (const d of decoded) if (d.status === 'decoded') pixels.push(d.modelPixels);
+  }
+  const decodePerS = n / ((performance.now() - start) / 1000);
+
+  // Model only, on pre-decoded pixels, same batch size.
+  const clip = await createClipModel({ folder: model.folder, device: 'cpu', dtype: 'fp32', threads });
+  await clip.embedImages(pixels.slice(0, 2));
+  start = performance.now();
+  for (let i = 0; i < pixels.length; i += 16) await clip.embedImages(pixels.slice(i, i + 16));
+  const embedPerS = n / ((performance.now() - start) / 1000);
+
+  // Store only: merge-insert rows of the model's dimension in commits of 128.
+  const vector = (await clip.embedTexts(['a photo']))[0]!;
+  const store = await PhotoStoreRepository.open(path.join(tmp, 'store-only'));
+  start = performance.now();
+  for (let i = 0; i < n; i += 128) await store.upsertPhotos(Array.from({ length: Math.min(128, n - i) }, (_, j) => syntheticPhoto(i + j, vector)));
+  const storePerS = n / ((performance.now() - start) / 1000);
+  store.close();
+
+  // End to end through the model process (fingerprint, decode once, embed, thumbnails, store).
+  const client = new ModelProcessClient({ clip: { id: model.id, folder: model.folder, dtype: 'fp32' }, device: 'cpu', threads, thumbnailsDir: path.join(tmp, 'thumbs') });
+  await client.start();
+  const e2eStore = await PhotoStoreRepository.open(path.join(tmp, 'db'));
+  const service = new IndexService(e2eStore, async () => client, model.id, PHOTO_EXTENSIONS);
+  const root = path.dirname(album.files[0]!);
+  start = performance.now();
+  await service.index([root]);
+  const endToEndPerS = n / ((performance.now() - start) / 1000);
+  const modelProcessPeakMb = await peakRssMb(client.pid);
+  await client.close();
+  e2eStore.close();
+  await fs.rm(tmp, { recursive: true, force: true });
+  return { album: album.name, model: model.id, photos: n, decodePerS, embedPerS, storePerS, endToEndPerS, ratio: endToEndPerS / embedPerS, modelProcessPeakMb };
+}
+
+export async function renderAlbums(dir: string, renders: number, large: number): Promise<Array<{ name: string; files: string[] }>> {
+  const rendered = await renderDemoAlbum({ outDir: path.join(dir, 'rendered'), count: renders, seed: 901 });
+  const big = await makeLargeJpegs(rendered.files, path.join(dir, 'large'), large);
+  return [
+    { name: `rendered 320×240 (${renders})`, files: rendered.files },
+    { name: `12 MP JPEG (${large})`, files: big },
+  ];
+}

@@ -1,0 +1,51 @@
+// The library domain of the API contract: folders (roots), overview, filter facets, problems, the demo album.
+import { z } from 'zod';
+import { PhotoProblemSchema } from '../../photo.types.ts';
+import { method } from '../contract-kit.ts';
+import { IndexJobSchema } from './indexing.contract.ts';
+
+export const RootInfoSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  /** False while the folder is missing (an unplugged drive); its photos are kept. */
+  online: z.boolean(),
+  /** The toy-world demo album that "Open the demo album" rendered into the library folder. */
+  isDemo: z.boolean(),
+  photoCount: z.number().int(),
+});
+export type RootInfo = z.infer<typeof RootInfoSchema>;
+
+export const LibraryOverviewSchema = z.object({
+  libraryDir: z.string(),
+  photoCount: z.number().int(),
+  problemCount: z.number().int(),
+  roots: z.array(RootInfoSchema),
+  modelSet: z.string(),
+});
+export type LibraryOverview = z.infer<typeof LibraryOverviewSchema>;
+
+export const LibraryFacetsSchema = z.object({
+  /** Folders that hold photos, for the folder filter. */
+  folders: z.array(z.string()),
+  /** Camera names ("Make Model") found in the photos' metadata. */
+  cameras: z.array(z.string()),
+  firstDate: z.string().nullable(),
+  lastDate: z.string().nullable(),
+});
+export type LibraryFacets = z.infer<typeof LibraryFacetsSchema>;
+
+const FolderPathSchema = z.string().trim().min(1, 'Type the path of a folder.').max(4096);
+const StartedIndexingSchema = z.object({ root: z.string(), job: IndexJobSchema });
+
+export const libraryMethods = {
+  overview: method(z.object({}), LibraryOverviewSchema, 'Photo count, folders (with offline ones) and the model set in use.'),
+  addFolder: method(z.object({ path: FolderPathSchema }), StartedIndexingSchema, 'Adds a folder to the library and starts indexing it (progress comes as onDidIndexProgress).'),
+  removeFolder: method(z.object({ path: FolderPathSchema }), LibraryOverviewSchema, 'Removes a folder from the library and forgets its photos (the files are not touched).'),
+  openDemoAlbum: method(
+    z.object({ count: z.number().int().min(1).max(5000).optional() }),
+    StartedIndexingSchema,
+    'Renders the toy-world demo album into the library folder and indexes it with the toy models.',
+  ),
+  facets: method(z.object({}), LibraryFacetsSchema, 'Values for the search filter chips: folders, cameras, date range.'),
+  problems: method(z.object({}), z.object({ problems: z.array(PhotoProblemSchema) }), 'Files that could not be indexed, with the reason.'),
+};

@@ -1,0 +1,25 @@
+// The photos domain of the API contract: browsing the library page by page, one photo, captions.
+import { z } from 'zod';
+import { PhotoSchema } from '../../photo.types.ts';
+import { method } from '../contract-kit.ts';
+
+const PhotoPathSchema = z.string().min(1).max(4096);
+
+export const photosMethods = {
+  list: method(
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), folder: z.string().optional() }),
+    z.object({ total: z.number().int(), offset: z.number().int(), photos: z.array(PhotoSchema) }),
+    'One page of the library, newest first (the grid asks for the pages it shows).',
+  ),
+  get: method(z.object({ path: PhotoPathSchema }), z.object({ photo: PhotoSchema }), 'One photo of the library.'),
+  generateCaption: method(
+    z.object({ path: PhotoPathSchema }),
+    z.object({ caption: z.string(), model: z.string() }),
+    'Captions a photo with the caption model (fails with model-unavailable when there is none).',
+  ),
+  setCaption: method(
+    z.object({ path: PhotoPathSchema, caption: z.string().trim().max(2000) }),
+    z.object({ photo: PhotoSchema }),
+    "Saves the user's own caption for a photo (it is kept over generated ones).",
+  ),
+};

@@ -1,0 +1,29 @@
+// The search domain of the API contract: plain-language search (with query arithmetic) and "more like this".
+import { z } from 'zod';
+import { SearchFiltersSchema, SearchHitSchema } from '../../photo.types.ts';
+import { method } from '../contract-kit.ts';
+
+const DateSchema = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'Use a date like 2024-05-31.');
+
+export const SearchQueryFiltersSchema = SearchFiltersSchema.extend({ since: DateSchema.optional(), until: DateSchema.optional() });
+export type SearchQueryFilters = z.infer<typeof SearchQueryFiltersSchema>;
+
+const HitsSchema = z.object({ hits: z.array(SearchHitSchema) });
+
+export const searchMethods = {
+  query: method(
+    z.object({
+      text: z.string().max(1000),
+      filters: SearchQueryFiltersSchema.default({}),
+      sort: z.enum(['relevance', 'date']).default('relevance'),
+      limit: z.number().int().min(1).max(1000).default(300),
+    }),
+    HitsSchema,
+    'Photos matching a plain-language query; "beach + sunset - people" and "2:dog" work as arithmetic.',
+  ),
+  similar: method(
+    z.object({ path: z.string().min(1).max(4096), limit: z.number().int().min(1).max(1000).default(60) }),
+    HitsSchema,
+    'Photos that look like the given one (the photo itself first).',
+  ),
+};

@@ -1,0 +1,20 @@
+// Pixel URLs: photos and thumbnails travel by URL (an HTTP route in web mode, a custom protocol in
+// Electron), never over the call channel. The URL names a content hash, never a file path; the core
+// looks the hash up in the library and serves only files that belong to it.
+export type MediaKind = 'photo' | 'thumb';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** `/thumb/<hash>` or `/photo/<hash>`, appended to the transport's media base. */
+export function mediaPath(kind: MediaKind, contentHash: string): string {
+  return `/${kind}/${contentHash}`;
+}
+
+/** Parses a media path back; null for anything that is not exactly a media path. */
+export function parseMediaPath(pathname: string): { kind: MediaKind; contentHash: string } | null {
+  const match = /^\/(photo|thumb)\/([^/]+)$/.exec(pathname);
+  if (!match) return null;
+  const [, kind, hash] = match;
+  if (!hash || !HASH.test(hash)) return null;
+  return { kind: kind as MediaKind, contentHash: hash };
+}

@@ -1,0 +1,42 @@
+// The ONE contract between the Photobind UI and its core: every method (zod input and output) and every event.
+// Transports (MessagePort in Electron, WebSocket in web mode, in-process in tests) carry it unchanged;
+// handlers live in main/core/api/, state classes in renderer/src/lib/state/.
+import { defineContract, type ApiClient, type ApiHandlers } from './contract-kit.ts';
+import { AskTokenSchema, chatMethods } from './contract/chat.contract.ts';
+import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contract.ts';
+import { LibraryOverviewSchema, libraryMethods } from './contract/library.contract.ts';
+import { photosMethods } from './contract/photos.contract.ts';
+import { searchMethods } from './contract/search.contract.ts';
+import { SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
+
+export const photobindApi = defineContract({
+  methods: {
+    library: libraryMethods,
+    photos: photosMethods,
+    search: searchMethods,
+    indexing: indexingMethods,
+    chat: chatMethods,
+    settings: settingsMethods,
+  },
+  events: {
+    /** An index job moved on (throttled to a few per second while indexing). */
+    onDidIndexProgress: IndexJobStateSchema,
+    /** Photos were added or removed, a folder was added, removed, went offline or came back. */
+    onDidChangeLibrary: LibraryOverviewSchema,
+    onDidChangeSettings: SettingsInfoSchema,
+    /** A piece of a streamed answer, sent only to the caller that asked. */
+    onAskToken: AskTokenSchema,
+  },
+});
+
+export type PhotobindApi = typeof photobindApi;
+export type PhotobindClient = ApiClient<PhotobindApi>;
+export type PhotobindHandlers = ApiHandlers<PhotobindApi>;
+
+export type { ApiErrorCode, ApiErrorData } from './api-error.ts';
+export { ApiError } from './api-error.ts';
+export type { ChatMessage } from './contract/chat.contract.ts';
+export type { IndexJob, IndexJobState } from './contract/indexing.contract.ts';
+export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';
+export type { SearchQueryFilters } from './contract/search.contract.ts';
+export type { SettingsInfo } from './contract/settings.contract.ts';

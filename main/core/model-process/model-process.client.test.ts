@@ -1,0 +1,72 @@
+// The model process for real (toy CLIP): device report, batch indexing, restart after crashes.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getModelEntry } from '../models/model-catalog.ts';
+import { renderDemoAlbum } from '../toy-world/demo-album.ts';
+import { ModelProcessClient } from './model-process.client.ts';
+
+let tmp: string;
+let files: string[];
+const clipEntry = getModelEntry('photobind/toy-clip');
+const clipFolder = clipEntry.source.kind === 'bundled' ? clipEntry.source.folder : '';
+
+function client(): ModelProcessClient {
+  return new ModelProcessClient({ clip: { id: clipEntry.id, folder: clipFolder, dtype: 'fp32' }, device: 'auto', threads: 1, thumbnailsDir: path.join(tmp, 'thumbs') });
+}
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-worker-'));
+  files = (await renderDemoAlbum({ outDir: path.join(tmp, 'album'), count: 4, seed: 44 })).files;
+  await fs.copyFile(files[0]!, path.join(tmp, 'album', 'crash-me.jpg'));
+});
+afterAll(async () => fs.rm(tmp, { recursive: true, force: true }));
+
+describe('ModelProcessClient', () => {
+  it('falls back to a working device and reports why the others failed', async () => {
+    const c = client();
+    try {
+      const report = await c.start();
+      expect(report.device).toBe('cpu'); // this machine has neither CUDA libraries nor a WebGPU adapter
+      if (process.platform === 'linux') expect(report.fallbacks.map((f) => f.device)).toEqual(['cuda', 'webgpu']);
+      for (const fallback of report.fallbacks) expect(fallback.reason.length).toBeGreaterThan(0);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('indexes a batch: unit vectors, thumbnails written', async () => {
+    const c = client();
+    try {
+      const results = await c.indexPhotos(files.map((p, i) => ({ path: p, contentHash: `abc${i}` })));
+      expect(results.every((r) => r.ok)).toBe(true);
+      for (const r of results) {
+        if (!r.ok) continue;
+        const norm = Math.hypot(...r.vector);
+        expect(norm).toBeCloseTo(1, 4);
+      }
+      await expect(fs.stat(path.join(tmp, 'thumbs', 'ab', 'abc0.jpg'))).resolves.toBeTruthy();
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('survives a crash: the batch is retried photo by photo, the crashing photo is marked', async () => {
+    process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN = 'crash-me';
+    const c = client();
+    try {
+      const items = [...files.slice(0, 2), path.join(tmp, 'album', 'crash-me.jpg')].map((p, i) => ({ path: p, contentHash: `crash${i}` }));
+      const results = await c.indexPhotos(items);
+      expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+      expect(results[2]).toMatchObject({ ok: false, kind: 'crashed-model', permanent: true });
+      expect(c.restarts).toBeGreaterThanOrEqual(2);
+      // The process is usable again afterwards.
+      const [vector] = await c.request({ type: 'embedTexts', texts: ['a red car'] });
+      expect(vector!.length).toBeGreaterThan(0);
+    } finally {
+      delete process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
+      await c.close();
+    }
+  });
+});
