@@ -34,7 +34,7 @@ export function syntheticPhoto(i: number, vector: Float32Array): StoredPhoto {
     path: `${folder}/IMG_${String(i).padStart(6, '0')}.jpg`, root: '/bench', folder, fileName: `IMG_${i}.jpg`, contentHash: `h${i}`,
     size: 1_000_000 + i, mtimeMs: 1_700_000_000_000 + i, format: 'jpeg', width: 4000, height: 3000,
     takenAt: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 10}T12:00:00`, gps: null, cameraMake: 'Canon', cameraModel: 'EOS R5',
-    description: null, keywords: [], caption: null, captionModel: null, captionEdited: false, modelId: 'bench/clip', indexedAt: '2026-01-01T00:00:00Z', vector,
+    description: null, keywords: [], caption: null, captionModel: null, captionAt: null, captionEdited: false, modelId: 'bench/clip', indexedAt: '2026-01-01T00:00:00Z', vector,
   };
 }
 

@@ -26,7 +26,10 @@ export const PhotoSchema = z.object({
   description: z.string().nullable(),
   keywords: z.array(z.string()),
   caption: z.string().nullable(),
+  /** Model that wrote the caption ('user' once a person edited it), and when. */
   captionModel: z.string().nullable(),
+  captionAt: z.string().nullable(),
+  /** A caption the user edited is never overwritten by a model. */
   captionEdited: z.boolean(),
   modelId: z.string(),
   indexedAt: z.string(),

@@ -3,7 +3,8 @@
 // looks the hash up in the library and serves only files that belong to it.
 export type MediaKind = 'photo' | 'thumb';
 
-const HASH = /^[0-9a-f]{64}$/;
+/** A content fingerprint: lower-case hex (see main/core/indexer/content-fingerprint.ts). */
+const HASH = /^[0-9a-f]{16,128}$/;
 
 /** `/thumb/<hash>` or `/photo/<hash>`, appended to the transport's media base. */
 export function mediaPath(kind: MediaKind, contentHash: string): string {

@@ -1,6 +1,8 @@
 // Composition root of the core: opens a library folder and wires repositories, model process and services.
 import os from 'node:os';
 import fs from 'node:fs/promises';
+import { AskService } from './ask/ask.service.ts';
+import { ConversationRepository } from './ask/conversation.repository.ts';
 import { IndexService } from './indexer/index.service.ts';
 import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
@@ -27,6 +29,7 @@ export interface OpenLibraryOptions {
 export class PhotobindCore {
   readonly index: IndexService;
   readonly search: SearchService;
+  readonly ask: AskService;
   private modelClient: Promise<ModelProcessClient> | undefined;
 
   private constructor(
@@ -39,6 +42,7 @@ export class PhotobindCore {
   ) {
     this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending));
     this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
+    this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations));
   }
 
   static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {

@@ -1,9 +1,11 @@
 // The `photobind` command line: parses global options and dispatches to one module per command group.
 import { Command, CommanderError } from 'commander';
+import { registerAskCommand } from './ask.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
 import { registerSearchCommands } from './search.command.ts';
+import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
 
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerLibraryInfoCommands(program);
   registerDemoCommand(program);
   registerWatchCommand(program);
+  registerAskCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

@@ -218,6 +218,7 @@ export class IndexService {
       keywords: m.keywords ?? [],
       caption: null,
       captionModel: null,
+      captionAt: null,
       captionEdited: false,
       modelId: this.modelId,
       indexedAt: new Date().toISOString(),

@@ -26,6 +26,7 @@ export function libraryLayout(libraryDir: string) {
     models: path.join(libraryDir, 'models'),
     settings: path.join(libraryDir, 'settings.json'),
     indexState: path.join(libraryDir, 'index-state.json'),
+    conversations: path.join(libraryDir, 'conversations'),
   };
 }
 export type LibraryLayout = ReturnType<typeof libraryLayout>;

@@ -160,7 +160,7 @@ function heifProblem(filePath: string, message: string, cause?: unknown): PhotoP
     return photoProblem.tooManyPixels(filePath, undefined, undefined, cause ?? new Error(message));
   }
   if (lower.includes('unsupported') || lower.includes('no matching decoder') || lower.includes('not supported')) {
-    return photoProblem.unsupported(filePath, 'a HEIF image compressed in a way', 'Convert it to JPEG if you want it in the library.', cause ?? new Error(message));
+    return photoProblem.unsupportedCompression(filePath, cause ?? new Error(message));
   }
   if (lower.includes('end of data') || lower.includes('too small') || lower.includes('truncated')) {
     return photoProblem.truncated(filePath, `libheif: ${message}`, cause ?? new Error(message));

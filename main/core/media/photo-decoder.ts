@@ -192,7 +192,7 @@ async function decodeBytes(filePath: string, bytes: Buffer, file: PhotoFileInfo,
 
   if (format === 'jxl') {
     const metadata = await readPhotoMetadata(filePath, bytes, { format });
-    return unsupported(filePath, format, metadata, file, photoProblem.unsupported(filePath, describeFormat(format), 'Convert it to JPEG or PNG (for example with the cjxl/djxl tools) if you want it in the library.'));
+    return unsupported(format, metadata, file, photoProblem.unsupported(filePath, describeFormat(format), 'Convert it to JPEG or PNG (for example with the cjxl/djxl tools) if you want it in the library.'));
   }
 
   if (isRawFormat(format)) return decodeRaw(filePath, format, bytes, file, opts);
@@ -214,7 +214,7 @@ async function decodeBytes(filePath: string, bytes: Buffer, file: PhotoFileInfo,
     }
   } catch (err) {
     const problem = toPhotoProblem(err, filePath);
-    if (problem.kind === 'unsupported') return unsupported(filePath, format, metadata, file, problem);
+    if (problem.kind === 'unsupported') return unsupported(format, metadata, file, problem);
     if (truncated && problem.kind === 'corrupt') throw photoProblem.truncated(filePath, undefined, err);
     throw problem;
   }
@@ -253,7 +253,6 @@ async function decodeRaw(filePath: string, format: RawFormat, bytes: Buffer, fil
     }
   }
   return unsupported(
-    filePath,
     format,
     metadata,
     file,
@@ -266,7 +265,7 @@ async function decodeRaw(filePath: string, format: RawFormat, bytes: Buffer, fil
   );
 }
 
-function unsupported(filePath: string, format: PhotoFormat, metadata: PhotoMetadata, file: PhotoFileInfo, problem: PhotoProblemError): UnsupportedPhoto {
+function unsupported(format: PhotoFormat, metadata: PhotoMetadata, file: PhotoFileInfo, problem: PhotoProblemError): UnsupportedPhoto {
   return { status: 'unsupported', format, problem, metadata, file };
 }
 

@@ -73,6 +73,9 @@ describe('looksTruncated', () => {
     expect(looksTruncated('jpeg', jpeg)).toBe(false);
     expect(looksTruncated('jpeg', jpeg.subarray(0, Math.floor(jpeg.length * 0.7)))).toBe(true);
     expect(looksTruncated('jpeg', Buffer.concat([jpeg, Buffer.from('....ftypmp42 video data follows')]))).toBe(false);
+    const damaged = Buffer.from(jpeg);
+    damaged.fill(0, 4, 8); // a zero segment length: broken, not cut short
+    expect(looksTruncated('jpeg', damaged)).toBe(false);
   });
 
   it('checks PNG chunks, the WebP RIFF size and HEIF boxes', async () => {

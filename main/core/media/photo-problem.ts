@@ -112,6 +112,13 @@ export const photoProblem = {
     ),
   unsupported: (filePath: string, formatName: string, advice = 'Convert it to JPEG or PNG if you want it in the library.', cause?: unknown) =>
     new PhotoProblemError('unsupported', filePath, `${describeFile(filePath)} is ${formatName}, which Photobind cannot decode yet. ${advice}`, { cause }),
+  unsupportedCompression: (filePath: string, cause?: unknown) =>
+    new PhotoProblemError(
+      'unsupported',
+      filePath,
+      `${describeFile(filePath)} uses a kind of picture compression that Photobind cannot decode yet. Convert it to JPEG or PNG if you want it in the library.`,
+      { cause },
+    ),
   notAFile: (filePath: string) =>
     new PhotoProblemError('unreadable', filePath, `${describeFile(filePath)} is a folder or special file, not a photo file, so it was skipped.`),
   noPermission: (filePath: string, cause?: unknown) =>
@@ -187,7 +194,7 @@ export function toPhotoProblem(err: unknown, filePath: string): PhotoProblemErro
     return photoProblem.truncated(filePath, undefined, err);
   }
   if (lower.includes('has not been built in') || lower.includes('no matching decoder') || lower.includes('unsupported codec') || lower.includes('unsupported feature') || lower.includes('unsupported color conversion')) {
-    return photoProblem.unsupported(filePath, 'a picture compressed in a way', 'Convert it to JPEG or PNG if you want it in the library.', err);
+    return photoProblem.unsupportedCompression(filePath, err);
   }
   if (lower.includes('unsupported image format')) return photoProblem.notAnImage(filePath);
   return photoProblem.corrupt(filePath, shortDetail(message), err);

@@ -120,6 +120,23 @@ export class ModelProcessClient {
     return this.nextId;
   }
 
+  /**
+   * Asks the visual chat model about a photo, streaming tokens; aborting the signal stops generation
+   * in the model process (the promise then resolves with the text so far).
+   */
+  async ask(photoPath: string, messages: Array<{ role: 'user' | 'assistant'; content: string }>, options: { onToken?: (text: string) => void; signal?: AbortSignal; maxNewTokens?: number } = {}): Promise<string> {
+    await this.start();
+    options.signal?.throwIfAborted();
+    const id = this.nextId; // the id send() is about to use
+    const onAbort = () => this.child?.send({ id: this.nextId++, type: 'cancel', target: id } satisfies WorkerRequest);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return (await this.send({ type: 'ask', path: photoPath, messages, ...(options.maxNewTokens ? { maxNewTokens: options.maxNewTokens } : {}) }, options.onToken)) as string;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async close(): Promise<void> {
     const child = this.child;
     this.child = undefined;

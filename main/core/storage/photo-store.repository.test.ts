@@ -13,7 +13,7 @@ function photo(name: string, vector: number[], extra: Partial<StoredPhoto> = {})
   return {
     path: `/photos/${name}`, root: '/photos', folder: '/photos', fileName: name, contentHash: `hash-${name}`, size: 10, mtimeMs: 1,
     format: 'jpeg', width: 4, height: 3, takenAt: '2023-05-01T10:00:00', gps: null, cameraMake: 'Canon', cameraModel: 'EOS 5D',
-    description: null, keywords: [], caption: null, captionModel: null, captionEdited: false, modelId: 'm', indexedAt: 'now',
+    description: null, keywords: [], caption: null, captionModel: null, captionAt: null, captionEdited: false, modelId: 'm', indexedAt: 'now',
     vector: Float32Array.from(vector), ...extra,
   };
 }

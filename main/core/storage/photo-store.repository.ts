@@ -50,6 +50,7 @@ function photosSchema(dimension: number): Schema {
     text('keywords'),
     text('caption', true),
     text('captionModel', true),
+    text('captionAt', true),
     new Field('captionEdited', new Bool()),
     text('modelId'),
     text('indexedAt'),
@@ -98,6 +99,7 @@ function toRow(photo: StoredPhoto): Record<string, unknown> {
     keywords: JSON.stringify(photo.keywords),
     caption: photo.caption,
     captionModel: photo.captionModel,
+    captionAt: photo.captionAt,
     captionEdited: photo.captionEdited,
     modelId: photo.modelId,
     indexedAt: photo.indexedAt,
@@ -140,6 +142,7 @@ function fromRow(row: Row): Photo {
     keywords: JSON.parse(str(row, 'keywords') || '[]') as string[],
     caption: strOrNull(row, 'caption'),
     captionModel: strOrNull(row, 'captionModel'),
+    captionAt: strOrNull(row, 'captionAt'),
     captionEdited: Boolean(row.captionEdited),
     modelId: str(row, 'modelId'),
     indexedAt: str(row, 'indexedAt'),
@@ -148,7 +151,7 @@ function fromRow(row: Row): Photo {
 
 const PHOTO_COLUMNS = [
   'path', 'root', 'folder', 'fileName', 'contentHash', 'size', 'mtimeMs', 'format', 'width', 'height', 'takenAt',
-  'lat', 'lon', 'cameraMake', 'cameraModel', 'description', 'keywords', 'caption', 'captionModel', 'captionEdited',
+  'lat', 'lon', 'cameraMake', 'cameraModel', 'description', 'keywords', 'caption', 'captionModel', 'captionAt', 'captionEdited',
   'modelId', 'indexedAt',
 ];
 
@@ -216,6 +219,32 @@ export class PhotoStoreRepository {
     const table = await this.photosTable(photos[0]!.vector.length);
     await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(photos.map(toRow));
     await this.clearProblems(photos.map((p) => p.path));
+  }
+
+  /**
+   * Sets captions (and optionally keywords) of stored photos in one commit. Rows are read back with
+   * their vectors and merge-inserted whole, so the update is atomic and idempotent.
+   */
+  async updateCaptions(updates: Array<{ path: string; caption: string | null; captionModel: string | null; captionEdited: boolean; keywords?: string[] }>): Promise<number> {
+    if (!this.photos || updates.length === 0) return 0;
+    const byPath = new Map(updates.map((u) => [u.path, u]));
+    const rows = (await this.photos.query().where(`path IN (${[...byPath.keys()].map(sqlString).join(', ')})`).toArray()) as Row[];
+    const now = new Date().toISOString();
+    const changed: StoredPhoto[] = rows.map((row) => {
+      const update = byPath.get(str(row, 'path'))!;
+      const photo = fromRow(row);
+      return {
+        ...photo,
+        caption: update.caption,
+        captionModel: update.captionModel,
+        captionAt: now,
+        captionEdited: update.captionEdited,
+        keywords: update.keywords ?? photo.keywords,
+        vector: Float32Array.from(row.vector as Iterable<number>),
+      };
+    });
+    await this.upsertPhotos(changed);
+    return changed.length;
   }
 
   /** Path, size, mtime, hash and model of every stored photo: what a re-scan compares against. */

@@ -1,0 +1,229 @@
+// One open library behind the API: the core (reopened when the model set changes), its settings, the
+// folder watcher, the index job queue and the events broadcast to every connected window.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../../../common/api/api-error.ts';
+import { EventHub } from '../../../common/api/event-hub.ts';
+import { photobindApi, type IndexJob, type LibraryOverview, type SettingsInfo } from '../../../common/api/photobind.contract.ts';
+import type { LibraryWatchService, WatchOptions } from '../indexer/library-watch.service.ts';
+import { LibrarySettingsRepository, type LibrarySettings } from '../library/library-settings.repository.ts';
+import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
+import { PhotobindCore } from '../photobind-core.ts';
+import { filterToSql } from '../storage/photo-store.repository.ts';
+import { IndexJobQueue, type JobReporter } from './index-job.queue.ts';
+import { modelAvailability } from './model-availability.ts';
+import { PhotoCatalog } from './photo-catalog.ts';
+
+export interface LibrarySessionOptions {
+  libraryDir: string;
+  modelSet?: string;
+  allowDownload?: boolean;
+  /** Watch the library's folders and index changes while the session is open (default true). */
+  watch?: boolean;
+  watchOptions?: WatchOptions;
+  /** Re-index every folder when the session opens, to catch up with changes made while closed (default true). */
+  catchUp?: boolean;
+  /** Photos rendered by "Open the demo album" (default 120). */
+  demoCount?: number;
+  /** Where background problems (watcher errors) are reported; default stderr. */
+  log?: (line: string) => void;
+}
+
+export const DEMO_ALBUM_FOLDER = 'demo-album';
+export const DEMO_MODEL_SET = 'toy';
+
+export class LibrarySession {
+  readonly events = new EventHub(photobindApi);
+  readonly jobs: IndexJobQueue;
+  readonly catalog: PhotoCatalog;
+  readonly demoDir: string;
+  readonly demoCount: number;
+  private coreValue: PhotobindCore;
+  private reopening: Promise<void> | undefined;
+  private watcher: LibraryWatchService | undefined;
+  private watcherRestart: Promise<void> = Promise.resolve();
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private readonly settingsRepo: LibrarySettingsRepository;
+  private readonly log: (line: string) => void;
+
+  private constructor(core: PhotobindCore, demoDir: string, private readonly options: LibrarySessionOptions) {
+    this.coreValue = core;
+    this.demoDir = demoDir;
+    this.demoCount = options.demoCount ?? 120;
+    this.settingsRepo = new LibrarySettingsRepository(core.layout.settings);
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.catalog = new PhotoCatalog(async () => {
+      const current = await this.core();
+      return { store: current.store, modelId: current.modelSet.clip };
+    });
+    this.jobs = new IndexJobQueue(
+      (state) => this.events.emit('onDidIndexProgress', state),
+      async () => {
+        this.libraryChanged(0);
+        await this.restartWatcher();
+      },
+    );
+  }
+
+  static async open(options: LibrarySessionOptions): Promise<LibrarySession> {
+    const core = await PhotobindCore.open({
+      libraryDir: options.libraryDir,
+      ...(options.modelSet ? { modelSet: options.modelSet } : {}),
+      allowDownload: options.allowDownload ?? false,
+    });
+    const demoDir = path.join(await fs.realpath(core.layout.root), DEMO_ALBUM_FOLDER);
+    const session = new LibrarySession(core, demoDir, options);
+    const roots = (await session.readSettings()).roots;
+    if (roots.length && (options.catchUp ?? true)) session.enqueueIndex('rescan', 'Checking your folders for changes', roots);
+    else await session.restartWatcher();
+    return session;
+  }
+
+  /** The open core; waits while the model set is being switched. */
+  async core(): Promise<PhotobindCore> {
+    while (this.reopening) await this.reopening;
+    if (this.closed) throw new ApiError('disconnected', 'The library was closed.');
+    return this.coreValue;
+  }
+
+  readSettings(): Promise<LibrarySettings> {
+    return this.settingsRepo.read();
+  }
+
+  async updateRoots(change: (roots: string[]) => string[]): Promise<string[]> {
+    const next = await this.settingsRepo.update((s) => ({ ...s, roots: change(s.roots) }));
+    return next.roots;
+  }
+
+  /** Queues an index job over some roots; progress goes out as onDidIndexProgress. */
+  enqueueIndex(kind: IndexJob['kind'], label: string, roots: string[], before?: (reporter: JobReporter, signal: AbortSignal) => Promise<void>): IndexJob {
+    return this.jobs.enqueue(kind, label, roots, async (reporter, signal) => {
+      if (before) await before(reporter, signal);
+      reporter.stage('scanning');
+      const core = await this.core();
+      const online: string[] = [];
+      for (const root of roots) if (await isDirectory(root)) online.push(root);
+      if (online.length === 0) throw new ApiError('bad-folder', roots.length === 1 ? `The folder ${roots[0]} is not there any more (drive unplugged?); its photos are kept.` : 'None of the library folders can be reached right now.', true);
+      return core.index.index(online, { signal, onProgress: (p) => reporter.progress(p) });
+    });
+  }
+
+  async overview(): Promise<LibraryOverview> {
+    const core = await this.core();
+    const settings = await this.readSettings();
+    const modelId = core.modelSet.clip;
+    const roots = await Promise.all(
+      settings.roots.map(async (root) => ({
+        path: root,
+        name: path.basename(root) || root,
+        online: await isDirectory(root),
+        isDemo: root === this.demoDir,
+        photoCount: await core.store.countPhotos(filterToSql({ modelId, folder: root }, path.sep)),
+      })),
+    );
+    return {
+      libraryDir: core.layout.root,
+      photoCount: await core.store.countPhotos(filterToSql({ modelId }, path.sep)),
+      problemCount: (await core.store.problemMap()).size,
+      roots,
+      modelSet: core.modelSet.name,
+    };
+  }
+
+  async settingsInfo(): Promise<SettingsInfo> {
+    const core = await this.core();
+    const settings = await this.readSettings();
+    return {
+      libraryDir: core.layout.root,
+      modelSet: core.modelSet.name,
+      modelSets: Object.values(MODEL_SETS).map((set) => ({ name: set.name, description: set.description })),
+      device: { preferred: process.env.PHOTOBIND_DEVICE ?? settings.device, active: await core.activeDevice() },
+      models: await modelAvailability(core.modelSet, core.layout.models),
+    };
+  }
+
+  /** Reopens the core with another model set; photos are re-embedded by a rescan. */
+  async switchModelSet(name: string): Promise<void> {
+    try {
+      getModelSet(name);
+    } catch (error) {
+      throw new ApiError('invalid-input', (error as Error).message);
+    }
+    const current = await this.core();
+    if (current.modelSet.name === name) return;
+    if (this.jobs.busy) throw new ApiError('busy', 'Photobind is indexing; wait until it is done (or stop it) before switching models.', true);
+    let release!: () => void;
+    this.reopening = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await this.stopWatcher();
+      await current.close();
+      this.coreValue = await PhotobindCore.open({ libraryDir: current.layout.root, modelSet: name, allowDownload: this.options.allowDownload ?? false });
+    } catch (error) {
+      this.coreValue = await PhotobindCore.open({ libraryDir: current.layout.root, modelSet: current.modelSet.name, allowDownload: this.options.allowDownload ?? false });
+      throw error;
+    } finally {
+      this.reopening = undefined;
+      release();
+    }
+    this.catalog.invalidate();
+    this.events.emit('onDidChangeSettings', await this.settingsInfo());
+    const roots = (await this.readSettings()).roots;
+    if (roots.length) this.enqueueIndex('rescan', `Re-indexing with the ${name} models`, roots);
+    else await this.restartWatcher();
+    this.libraryChanged(0);
+  }
+
+  /** Tells every window the library changed (debounced: a burst of watcher batches is one event). */
+  libraryChanged(delayMs = 300): void {
+    this.catalog.invalidate();
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.overview().then(
+        (overview) => this.events.emit('onDidChangeLibrary', overview),
+        (error: unknown) => this.log(`photobind: could not read the library overview: ${(error as Error).message}`),
+      );
+    }, delayMs);
+  }
+
+  /** (Re)starts the watcher over the current roots, after index jobs so both do not index the same files. */
+  restartWatcher(): Promise<void> {
+    this.watcherRestart = this.watcherRestart.then(async () => {
+      await this.stopWatcher();
+      if (this.closed || this.options.watch === false || this.jobs.busy) return;
+      const roots = (await this.readSettings()).roots;
+      if (roots.length === 0) return;
+      const watcher = (await this.core()).createWatcher(this.options.watchOptions ?? {});
+      watcher.on('applied', () => this.libraryChanged());
+      watcher.on('rootOffline', () => this.libraryChanged(0));
+      watcher.on('rootOnline', () => this.libraryChanged(0));
+      watcher.on('polling', (why) => this.log(`photobind: ${why}`));
+      watcher.on('error', (error) => this.log(`photobind: watching the folders failed: ${error.message}`));
+      this.watcher = watcher;
+      await watcher.start(roots);
+    }).catch((error: unknown) => this.log(`photobind: could not watch the folders: ${(error as Error).message}`));
+    return this.watcherRestart;
+  }
+
+  private async stopWatcher(): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    await watcher?.stop();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.jobs.cancelAll();
+    await this.jobs.idle();
+    this.closed = true;
+    clearTimeout(this.changeTimer);
+    await this.watcherRestart;
+    await this.stopWatcher();
+    await this.coreValue.close();
+  }
+}
+
+export async function isDirectory(dir: string): Promise<boolean> {
+  return fs.stat(dir).then((s) => s.isDirectory(), () => false);
+}

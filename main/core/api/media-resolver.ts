@@ -1,0 +1,40 @@
+// Resolves a media URL (/photo/<hash>, /thumb/<hash>) to a file of the library, or to nothing.
+// Used by the web server's routes and by Electron's custom protocol (through the core host), so both
+// serve only files the store knows; a path sent by a client is never opened.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaKind } from '../../../common/api/media-routes.ts';
+import type { PhotobindCore } from '../photobind-core.ts';
+import { sqlString } from '../storage/photo-store.repository.ts';
+
+export interface ResolvedMedia {
+  file: string;
+  contentType: string;
+}
+
+/** Formats every browser shows natively; others (HEIC, RAW, TIFF) are shown through their thumbnail. */
+const BROWSER_TYPES: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+};
+
+export async function resolveMedia(core: PhotobindCore, kind: MediaKind, contentHash: string): Promise<ResolvedMedia | null> {
+  if (!/^[0-9a-f]+$/.test(contentHash)) return null;
+  const photos = await core.store.listPhotos(`contentHash = ${sqlString(contentHash)}`, 8);
+  if (photos.length === 0) return null;
+  const thumbnail = path.join(core.layout.thumbnails, contentHash.slice(0, 2), `${contentHash}.jpg`);
+  const hasThumbnail = await isFile(thumbnail);
+  if (kind === 'thumb' && hasThumbnail) return { file: thumbnail, contentType: 'image/jpeg' };
+  for (const photo of photos) {
+    const type = BROWSER_TYPES[photo.format];
+    if (type && (await isFile(photo.path))) return { file: photo.path, contentType: type };
+  }
+  return hasThumbnail ? { file: thumbnail, contentType: 'image/jpeg' } : null;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then((s) => s.isFile(), () => false);
+}

@@ -1,0 +1,26 @@
+// The implementation of the Photobind API contract over one library session: one handler module per domain.
+import { photobindApi, type PhotobindApi } from '../../../common/api/photobind.contract.ts';
+import { implement, type ApiImplementation } from '../../../common/api/rpc.ts';
+import { toApiError } from './api-errors.ts';
+import { chatHandlers } from './chat.handlers.ts';
+import { indexingHandlers } from './indexing.handlers.ts';
+import { libraryHandlers } from './library.handlers.ts';
+import type { LibrarySession } from './library-session.ts';
+import { photosHandlers } from './photos.handlers.ts';
+import { searchHandlers } from './search.handlers.ts';
+import { settingsHandlers } from './settings.handlers.ts';
+
+export function createPhotobindApi(session: LibrarySession): ApiImplementation<PhotobindApi> {
+  return implement(
+    photobindApi,
+    {
+      library: libraryHandlers(session),
+      photos: photosHandlers(session),
+      search: searchHandlers(session),
+      indexing: indexingHandlers(session),
+      chat: chatHandlers(session),
+      settings: settingsHandlers(session),
+    },
+    { events: session.events, toApiError },
+  );
+}

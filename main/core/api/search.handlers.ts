@@ -1,0 +1,18 @@
+// API handlers of the search domain: plain-language search and "more like this".
+import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
+import type { LibrarySession } from './library-session.ts';
+
+export function searchHandlers(session: LibrarySession): PhotobindHandlers['search'] {
+  return {
+    async query({ text, filters, sort, limit }) {
+      const core = await session.core();
+      const hits = await core.search.search(text, { ...filters, sort, limit });
+      return { hits };
+    },
+
+    async similar({ path, limit }) {
+      const core = await session.core();
+      return { hits: await core.search.similar(path, { limit }) };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Ask: multi-turn chat about one photo (streamed, cancellable, kept per photo), and questions about the
+// whole library answered from retrieval and verification, citing the photos they rest on.
+// [Note: grounded library answers]
+// A library answer is never free text from a language model: we parse the question (intent, dates),
+// retrieve candidates with hybrid search, keep only those that the search model scores closer to the
+// subject than to a neutral prompt ("a photo"), and state what was found, with the photos as evidence.
+// When nothing passes, the answer says so instead of guessing.
+import type { Photo } from '../../../common/photo.types.ts';
+import type { ModelProcessClient } from '../model-process/model-process.client.ts';
+import type { SearchService } from '../search/search.service.ts';
+import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
+import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
+
+export interface AskOptions {
+  onToken?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface LibraryAnswer {
+  answer: string;
+  photos: Photo[];
+  question: ParsedQuestion;
+}
+
+/** The neutral prompt a photo must be closer to the subject than to, to count as showing it. */
+const NEUTRAL_PROMPT = 'a photo';
+const MAX_CANDIDATES = 50;
+
+export class AskService {
+  constructor(
+    private readonly store: PhotoStoreRepository,
+    private readonly search: SearchService,
+    private readonly models: () => Promise<ModelProcessClient>,
+    private readonly conversations: ConversationRepository,
+  ) {}
+
+  async conversation(photoPath: string): Promise<ChatMessage[]> {
+    return this.conversations.read((await this.photo(photoPath)).contentHash);
+  }
+
+  async clearConversation(photoPath: string): Promise<void> {
+    await this.conversations.clear((await this.photo(photoPath)).contentHash);
+  }
+
+  /** One turn of the chat about a photo; the whole conversation so far is the model's context. */
+  async askPhoto(photoPath: string, question: string, options: AskOptions = {}): Promise<string> {
+    const text = question.trim();
+    if (!text) throw new Error('Type a question about the photo, e.g. "what color is the car?".');
+    const photo = await this.photo(photoPath);
+    const history = await this.conversations.read(photo.contentHash);
+    const client = await this.models();
+    const messages = [...history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: text }];
+    const answer = (await client.ask(photo.path, messages, options)).trim();
+    const now = new Date().toISOString();
+    await this.conversations.write(photo.contentHash, [...history, { role: 'user', content: text, at: now }, { role: 'assistant', content: answer, at: now }]);
+    return answer;
+  }
+
+  /** A question about the whole library ("how many photos of dogs on the beach?"). See [Note: grounded library answers]. */
+  async askLibrary(question: string, options: AskOptions = {}): Promise<LibraryAnswer> {
+    const parsed = parseQuestion(question);
+    if (!parsed.subject) throw new Error('Say what to look for, e.g. "how many photos of dogs on the beach?".');
+    const filters = { ...(parsed.since ? { since: parsed.since } : {}), ...(parsed.until ? { until: parsed.until } : {}) };
+    const candidates = await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES });
+    options.signal?.throwIfAborted();
+    const photos = await this.verified(parsed.subject, candidates.map((c) => c.photo));
+    const answer = composeAnswer(parsed, photos.length, photos.length >= MAX_CANDIDATES);
+    for (const word of answer.split(/(?<= )/)) {
+      options.signal?.throwIfAborted();
+      options.onToken?.(word);
+    }
+    return { answer, photos, question: parsed };
+  }
+
+  private async verified(subject: string, candidates: Photo[]): Promise<Photo[]> {
+    if (candidates.length === 0) return [];
+    const client = await this.models();
+    const [subjectVector, neutralVector] = await client.request({ type: 'embedTexts', texts: [subject, NEUTRAL_PROMPT] });
+    const vectors = await this.store.vectorsOf(candidates.map((c) => c.path));
+    return candidates.filter((photo) => {
+      const v = vectors.get(photo.path);
+      return v !== undefined && dot(v, subjectVector!) > dot(v, neutralVector!);
+    });
+  }
+
+  private async photo(photoPath: string): Promise<Photo> {
+    const photo = await this.store.getPhoto(photoPath);
+    if (!photo) throw new Error(`${photoPath} is not in this library; index its folder first.`);
+    return photo;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
+  return sum;
+}
+
+export function composeAnswer(question: ParsedQuestion, found: number, capped: boolean): string {
+  const when = question.when ? ` ${question.when.replace(/^(?!from |in |during |since |before |after )/, 'from ')}` : '';
+  const what = `${question.subject}${when}`;
+  const count = capped ? `at least ${found}` : String(found);
+  const photos = found === 1 ? 'photo' : 'photos';
+  if (found === 0) return question.intent === 'exists' ? `No, I found no photos of ${what}.` : `I found no photos of ${what}.`;
+  if (question.intent === 'exists') return `Yes, ${count} ${photos} show ${what}.`;
+  if (question.intent === 'count') return `I found ${count} ${photos} of ${what}.`;
+  return `Here ${found === 1 ? 'is' : 'are'} ${count} ${photos} of ${what}.`;
+}

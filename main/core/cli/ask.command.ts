@@ -1,0 +1,37 @@
+// `photobind ask PHOTO "QUESTION"` (chat about one photo) and `photobind ask --library "QUESTION"`.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { globalOptions, printJson, withCore } from './cli-context.ts';
+
+export function registerAskCommand(program: Command): void {
+  program
+    .command('ask')
+    .description('Ask about a photo (answers stream), or with --library ask about the whole library')
+    .argument('<photoOrQuestion>', 'the photo, or with --library the question')
+    .argument('[question]', 'the question about the photo')
+    .option('--library-wide', 'answer from the whole library, citing the photos (e.g. "how many photos of dogs on the beach?")')
+    .option('--new', 'start a new conversation about the photo instead of continuing the last one')
+    .action(async (first: string, second: string | undefined, flags: { libraryWide?: boolean; new?: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      const stream = !options.json && process.stdout.isTTY ? (text: string) => process.stdout.write(text) : undefined;
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      await withCore(options, async (core) => {
+        if (flags.libraryWide) {
+          const question = [first, second].filter(Boolean).join(' ');
+          const result = await core.ask.askLibrary(question, { ...(stream ? { onToken: stream } : {}), signal: controller.signal });
+          if (options.json) return printJson({ answer: result.answer, photos: result.photos.map((p) => p.path) });
+          if (!stream) process.stdout.write(result.answer);
+          process.stdout.write('\n');
+          for (const photo of result.photos) console.log(`  ${path.relative(process.cwd(), photo.path) || photo.path}`);
+          return;
+        }
+        if (!second) throw new Error('Give the photo and the question, e.g. photobind ask photo.jpg "what color is the car?" (or use --library-wide).');
+        if (flags.new) await core.ask.clearConversation(path.resolve(first));
+        const answer = await core.ask.askPhoto(path.resolve(first), second, { ...(stream ? { onToken: stream } : {}), signal: controller.signal });
+        if (options.json) return printJson({ answer, photos: [path.resolve(first)] });
+        if (!stream) process.stdout.write(answer);
+        process.stdout.write('\n');
+      });
+    });
+}
