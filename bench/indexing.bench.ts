@@ -39,7 +39,7 @@ export async function makeLargeJpegs(from: string[], outDir: string, count: numb
   const noise = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 12 } } }).raw().toBuffer();
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const base = await sharp(from[i % from.length]!).resize(4000, 3000).raw().toBuffer();
+    const base = await sharp(from[i % from.length]).resize(4000, 3000).raw().toBuffer();
     for (let j = 0; j < base.length; j++) base[j] = Math.max(0, Math.min(255, base[j]! + noise[(j + i * 7919) % noise.length]! - 128));
     const file = path.join(outDir, `IMG_${String(i).padStart(4, '0')}.jpg`);
     await sharp(base, { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
@@ -86,7 +86,7 @@ export async function benchIndexing(album: { name: string; files: string[] }, mo
   const client = new ModelProcessClient({ clip: { id: model.id, folder: model.folder, dtype: 'fp32' }, device: 'cpu', threads, thumbnailsDir: path.join(tmp, 'thumbs') });
   await client.start();
   const e2eStore = await PhotoStoreRepository.open(path.join(tmp, 'db'));
-  const service = new IndexService(e2eStore, async () => client, model.id, PHOTO_EXTENSIONS);
+  const service = new IndexService(e2eStore, () => Promise.resolve(client), model.id, PHOTO_EXTENSIONS);
   const root = path.dirname(album.files[0]!);
   start = performance.now();
   await service.index([root]);

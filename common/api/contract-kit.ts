@@ -56,6 +56,8 @@ export type ApiClient<C extends ContractShape> = {
   on<E extends EventName<C>>(event: E, listener: EventListener<C, E>): () => void;
   /** Resolves when the transport is usable (rejects with a 'disconnected' ApiError if it cannot open). */
   ready(): Promise<void>;
+  /** Called once if the connection to the core is lost. */
+  onDisconnect(listener: () => void): () => void;
   close(): void;
 };
 

@@ -134,9 +134,12 @@ export function createClient<C extends ContractShape>(contract: C, transport: Tr
     for (const call of pending.values()) call.reject(ApiError.fromData(error));
     pending.clear();
   };
+  const disconnectListeners = new Set<() => void>();
   transport.onClose(() => {
+    const wasOpen = !closed;
     closed = true;
     failAll({ code: 'disconnected', message: 'The connection to Photobind closed.', retryable: true });
+    if (wasOpen) for (const listener of [...disconnectListeners]) listener();
   });
 
   const call = async (name: string, input: unknown, options: CallOptions = {}): Promise<unknown> => {
@@ -174,6 +177,10 @@ export function createClient<C extends ContractShape>(contract: C, transport: Tr
       return () => set.delete(listener);
     },
     ready: () => transport.ready(),
+    onDisconnect(listener: () => void) {
+      disconnectListeners.add(listener);
+      return () => disconnectListeners.delete(listener);
+    },
     close() {
       closed = true;
       transport.close();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import fs from 'node:fs/promises';
 import { AskService } from './ask/ask.service.ts';
 import { ConversationRepository } from './ask/conversation.repository.ts';
+import { CaptionService } from './captions/caption.service.ts';
 import { IndexService } from './indexer/index.service.ts';
 import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
@@ -30,6 +31,7 @@ export class PhotobindCore {
   readonly index: IndexService;
   readonly search: SearchService;
   readonly ask: AskService;
+  readonly captions: CaptionService;
   private modelClient: Promise<ModelProcessClient> | undefined;
 
   private constructor(
@@ -42,6 +44,7 @@ export class PhotobindCore {
   ) {
     this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending));
     this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
+    this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations));
   }
 
@@ -95,6 +98,11 @@ export class PhotobindCore {
   private async textEmbedder() {
     const client = await this.models();
     return { embedTexts: (texts: string[]) => client.request({ type: 'embedTexts', texts }) };
+  }
+
+  private async photoCaptioner() {
+    const client = await this.models();
+    return { caption: (photoPath: string) => client.request({ type: 'caption', path: photoPath }) };
   }
 
   /** Locates a model; required ones are downloaded when allowed or fail with instructions. */

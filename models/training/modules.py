@@ -16,12 +16,13 @@ import torch.nn.functional as F
 IMAGE_SIZE = 96  # crop fed to every vision tower (preprocessor: shortest_edge = crop = 96)
 GRID = 6  # trunk output is GRID x GRID tokens
 PATCH = IMAGE_SIZE // GRID  # what the LLaVA processor calls patch_size (image tokens = (96/16)^2 = 36)
+NORM = lambda c: nn.GroupNorm(8, c)  # noqa: E731
 NEG = -1e9  # additive mask value (finite: a fully masked row must not turn into NaN)
 
 
 def conv_bn(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
     pad = 0 if kernel == stride else kernel // 2
-    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, pad, bias=False), nn.BatchNorm2d(cout), nn.GELU())
+    return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, pad, bias=False), NORM(cout), nn.GELU())
 
 
 class Residual(nn.Module):

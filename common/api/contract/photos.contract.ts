@@ -2,14 +2,15 @@
 import { z } from 'zod';
 import { PhotoSchema } from '../../photo.types.ts';
 import { method } from '../contract-kit.ts';
+import { SearchQueryFiltersSchema } from './search.contract.ts';
 
 const PhotoPathSchema = z.string().min(1).max(4096);
 
 export const photosMethods = {
   list: method(
-    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), folder: z.string().optional() }),
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), filters: SearchQueryFiltersSchema.default({}) }),
     z.object({ total: z.number().int(), offset: z.number().int(), photos: z.array(PhotoSchema) }),
-    'One page of the library, newest first (the grid asks for the pages it shows).',
+    'One page of the library, newest first, with the same filters as search (the grid asks for the pages it shows).',
   ),
   get: method(z.object({ path: PhotoPathSchema }), z.object({ photo: PhotoSchema }), 'One photo of the library.'),
   generateCaption: method(

@@ -3,12 +3,15 @@
 // per library change and pages are read by path. See docs/architecture.md ("The app").
 import path from 'node:path';
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
-import type { Photo } from '../../../common/photo.types.ts';
+import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
 import { filterToSql, sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 interface CatalogEntry {
   path: string;
   folder: string;
+  takenAt: string | null;
+  /** Lower-cased "make model", as the search filter matches it. */
+  camera: string;
 }
 
 interface Catalog {
@@ -30,17 +33,17 @@ export class PhotoCatalog {
     this.catalog = undefined;
   }
 
-  async page(offset: number, limit: number, folder?: string): Promise<{ total: number; photos: Photo[] }> {
+  async page(offset: number, limit: number, filters: SearchFilters = {}): Promise<{ total: number; photos: Photo[] }> {
     const { entries } = await this.load();
-    const inFolder = folder ? entries.filter((e) => e.folder === folder || e.folder.startsWith(folder.replace(/[\\/]+$/, '') + path.sep)) : entries;
-    const slice = inFolder.slice(offset, offset + limit);
-    if (slice.length === 0) return { total: inFolder.length, photos: [] };
+    const matching = filters.folder || filters.camera || filters.since || filters.until ? entries.filter(matcher(filters)) : entries;
+    const slice = matching.slice(offset, offset + limit);
+    if (slice.length === 0) return { total: matching.length, photos: [] };
     const { store } = await this.source();
     const rows = await store.listPhotos(`path IN (${slice.map((e) => sqlString(e.path)).join(', ')})`);
     const byPath = new Map(rows.map((photo) => [photo.path, photo]));
     // A photo deleted since the catalog was built is simply left out of its page.
     const photos = slice.map((e) => byPath.get(e.path)).filter((p): p is Photo => p !== undefined);
-    return { total: inFolder.length, photos };
+    return { total: matching.length, photos };
   }
 
   async facets(): Promise<LibraryFacets> {
@@ -80,8 +83,20 @@ export class PhotoCatalog {
     }
     const byName = (a: string, b: string) => a.localeCompare(b);
     return {
-      entries: photos.map((p) => ({ path: p.path, folder: p.folder })),
+      entries: photos.map((p) => ({ path: p.path, folder: p.folder, takenAt: p.takenAt, camera: `${p.cameraMake ?? ''} ${p.cameraModel ?? ''}`.trim().toLowerCase() })),
       facets: { folders: [...folders].sort(byName), cameras: [...cameras].sort(byName), firstDate, lastDate },
     };
   }
+}
+
+/** The same filters as search's SQL filter (filterToSql), applied to the catalog in memory. */
+function matcher(filters: SearchFilters): (entry: CatalogEntry) => boolean {
+  const folder = filters.folder?.replace(/[\\/]+$/, '');
+  const camera = filters.camera?.toLowerCase();
+  const until = filters.until && /^\d{4}-\d{2}-\d{2}$/.test(filters.until) ? `${filters.until}T23:59:59.999` : filters.until;
+  return (entry) =>
+    (!folder || entry.folder === folder || entry.folder.startsWith(folder + path.sep)) &&
+    (!camera || entry.camera.includes(camera)) &&
+    (!filters.since || (entry.takenAt !== null && entry.takenAt >= filters.since)) &&
+    (!until || (entry.takenAt !== null && entry.takenAt <= until));
 }

@@ -22,8 +22,8 @@ export async function requireModel(core: PhotobindCore, task: 'caption' | 'ask')
 
 export function photosHandlers(session: LibrarySession): PhotobindHandlers['photos'] {
   return {
-    async list({ offset, limit, folder }) {
-      const page = await session.catalog.page(offset, limit, folder);
+    async list({ offset, limit, filters }) {
+      const page = await session.catalog.page(offset, limit, filters);
       return { ...page, offset };
     },
 

@@ -1,6 +1,7 @@
 // The `photobind` command line: parses global options and dispatches to one module per command group.
 import { Command, CommanderError } from 'commander';
 import { registerAskCommand } from './ask.command.ts';
+import { registerCaptionCommand } from './caption.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerWatchCommand(program);
   registerAskCommand(program);
+  registerCaptionCommand(program);
   registerServeCommand(program);
   return program;
 }

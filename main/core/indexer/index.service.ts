@@ -108,9 +108,13 @@ export class IndexService {
     const emit = (phase: IndexProgress['phase']) =>
       options.onProgress?.({ phase, total: work.length, done, failed: summary.failed, skipped: summary.unchanged, rate: meter.rate(), etaSeconds: meter.eta(work.length - done) });
     let buffer: StoredPhoto[] = [];
+    let lastFlush = Date.now();
+    // Commit every `flushEvery` rows or every 2 s, whichever comes first: few commits, little lost on a kill.
+    const due = () => buffer.length >= flushEvery || (buffer.length > 0 && Date.now() - lastFlush > 2000);
     const flush = async () => {
       const rows = buffer;
       buffer = [];
+      lastFlush = Date.now();
       await this.store.upsertPhotos(rows);
       await this.writePending(work.length - done);
     };
@@ -124,6 +128,9 @@ export class IndexService {
 
     let batch: Array<IndexItem & { file: ScannedFile }> = [];
     const inFlight = new Set<Promise<void>>();
+    // Copies of a photo that is already on its way to the model wait for its result instead of
+    // being embedded twice (e.g. IMG_1.jpg and IMG_1 copy.jpg in one run).
+    const followers = new Map<string, ScannedFile[]>();
     const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
       const embedder = await this.embedder();
       const results = await embedder.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })));
@@ -131,18 +138,23 @@ export class IndexService {
       const failures: Parameters<PhotoStoreRepository['recordProblems']>[0] = [];
       for (const [i, result] of results.entries()) {
         const item = items[i]!;
+        const copies = followers.get(item.contentHash) ?? [];
+        followers.delete(item.contentHash);
         if (result.ok) {
-          buffer.push(this.toStoredPhoto(item.file, item.contentHash, result));
+          const stored = this.toStoredPhoto(item.file, item.contentHash, result);
+          buffer.push(stored);
+          for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs });
           byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
           summary.indexed++;
+          summary.reused += copies.length;
         } else {
-          failures.push({ path: result.path, kind: result.kind, reason: result.reason, permanent: result.permanent, size: item.file.size, mtimeMs: item.file.mtimeMs });
-          summary.failed++;
+          for (const file of [item.file, ...copies]) failures.push({ path: file.path, kind: result.kind, reason: result.reason.replace(item.path, file.path), permanent: result.permanent, size: file.size, mtimeMs: file.mtimeMs });
+          summary.failed += 1 + copies.length;
         }
+        advance(1 + copies.length);
       }
       await this.store.recordProblems(failures);
-      advance(items.length);
-      if (buffer.length >= flushEvery) await flush();
+      if (due()) await flush();
     };
     const launch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
       // Backpressure: at most two batches in flight, so decoding of one overlaps inference of the other.
@@ -164,15 +176,21 @@ export class IndexService {
         advance(1);
         continue;
       }
+      const pending = followers.get(contentHash);
+      if (pending) {
+        pending.push(file);
+        continue;
+      }
       const known = byHash.get(contentHash);
       const reused = known ? await this.store.getPhotoWithVector(known.path) : null;
       if (reused) {
         buffer.push({ ...reused, ...this.location(file), contentHash, size: file.size, mtimeMs: file.mtimeMs, indexedAt: new Date().toISOString() });
         summary.reused++;
         advance(1);
-        if (buffer.length >= flushEvery) await flush();
+        if (due()) await flush();
         continue;
       }
+      followers.set(contentHash, []);
       batch.push({ path: file.path, contentHash, file });
       if (batch.length >= batchSize) {
         await launch(batch);

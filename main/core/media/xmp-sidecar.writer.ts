@@ -94,6 +94,8 @@ export async function writeSidecar(photoPath: string, fields: SidecarFields): Pr
   }
   const info = await stat(target.path);
   if (info.size > MAX_SIDECAR_BYTES) throw new XmpSidecarError(`The sidecar ${target.path} is larger than 16 MB; it was left untouched.`, target.path);
+  // A sidecar someone made read-only is a request to leave it alone (renaming over it would work).
+  if ((info.mode & 0o222) === 0) throw new XmpSidecarError(`The sidecar ${target.path} is read-only; it was left untouched.`, target.path);
   const bytes = await readFile(target.path);
   const encoding = detectEncoding(bytes);
   const original = decodeXmpText(bytes);
@@ -203,14 +205,17 @@ export function updateXmpText(text: string, fields: SidecarFields): { text: stri
   return { text: out, descriptionWritten: wantDescription && Boolean(cleanText(newFields.description ?? '')) };
 }
 
-/** Escapes text for XML content or a double-quoted attribute, dropping characters XML 1.0 forbids. */
+/**
+ * Escapes text for XML element content, dropping characters XML 1.0 forbids (control characters, lone
+ * surrogates). Quotes need no escaping in content and are left as they are, since some XMP readers
+ * (exifr among them) hand entities back undecoded.
+ */
 export function escapeXml(value: string): string {
   return value
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
+    .replaceAll('>', '&gt;');
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -83,10 +83,12 @@ function thumbnailPath(contentHash: string): string {
   return path.join(init.thumbnailsDir, contentHash.slice(0, 2), `${contentHash}.jpg`);
 }
 
+let thumbnailWrites = 0;
+
 async function writeThumbnail(contentHash: string, jpeg: Buffer): Promise<void> {
   const target = thumbnailPath(contentHash);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
+  const temp = `${target}.${process.pid}.${++thumbnailWrites}.tmp`;
   await fs.writeFile(temp, jpeg);
   await fs.rename(temp, target);
 }
@@ -118,7 +120,7 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>):
     if (d.photo) {
       return { path: d.item.path, ok: true, format: d.photo.format, width: d.photo.width, height: d.photo.height, metadata: d.photo.metadata, vector: byPath.get(d.item.path)! };
     }
-    const problem = d.problem!;
+    const problem = d.problem;
     return { path: d.item.path, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient };
   });
 }

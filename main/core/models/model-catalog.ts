@@ -1,12 +1,22 @@
 // The catalog of model sets: which model serves each task (search, caption, ask), where it comes from.
 // The toy set is just another entry whose source is a folder shipped with Photobind; product code
 // never treats it differently. See models/README.md for how the toy models are made.
+//
+// [Note: catalog facts]
+// Every number here was read from the model's Hub page (file listings, licence tag, model card) as
+// listed in `sources`; a size that was not seen is left out of `downloadMb` (unknown), never guessed.
+// `cpuSpeed` is only ever a measurement made on this project's 2-core build machines; everything else
+// says "not measured here". Revisions are `main`: the commit actually downloaded is recorded in the
+// installed folder's manifest (see model-cache.repository.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type ModelTask = 'clip' | 'caption' | 'ask';
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
-
+/** transformers.js dtypes this catalog uses (each maps to a file-name suffix, see onnxFileName). */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+/** transformers.js model family: config.json's `model_type`. */
+export type ModelFamily = 'clip' | 'siglip' | 'vision-encoder-decoder' | 'llava';
 
 export type ModelSource =
   | { kind: 'bundled'; folder: string }
@@ -15,20 +25,29 @@ export type ModelSource =
 export interface ModelEntry {
   id: string;
   task: ModelTask;
-  /** transformers.js model family (config.json model_type). */
-  family: 'clip' | 'vision-encoder-decoder' | 'llava';
+  family: ModelFamily;
   source: ModelSource;
   /** Files besides the ONNX weights. */
   files: string[];
   /** ONNX file stems under onnx/; the dtype suffix is added on load/download. */
   onnx: string[];
+  /** Dtypes published for every stem, best default first is not implied: see defaultDtype. */
   dtypes: ModelDtype[];
   defaultDtype: ModelDtype;
   licence: string;
+  /** ISO 639-1 codes, or 'multilingual' where the card gives no closed list. */
   languages: string[];
   embeddingDim?: number;
-  /** Approximate download size in MB for the default dtype (informational). */
-  sizeMb: number;
+  /** Download size in MB (as the Hub lists it) per dtype; a dtype missing here has an unknown size. */
+  downloadMb: Partial<Record<ModelDtype, number>>;
+  /** The bundled tiny model of the same family that stands in for it in tests and the demo (null: none yet). */
+  twin: string | null;
+  /** CPU speed measured on this project's 2-core machines, or 'not measured here'. */
+  cpuSpeed: string;
+  /** Where the facts above were read. */
+  sources: string[];
+  /** What a user or a maintainer should know (loader needs, caveats, unverified facts). */
+  notes?: string;
 }
 
 /** Repository root, found from this file's location (main/core/models/). */
@@ -36,47 +55,87 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const TOY_MODELS_DIR = path.join(REPO_ROOT, 'models', 'toy');
 
 const CLIP_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
+const CAPTION_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
+const NOT_MEASURED = 'not measured here';
 
 export const MODELS: Record<string, ModelEntry> = {
   'photobind/toy-clip': {
     id: 'photobind/toy-clip', task: 'clip', family: 'clip',
     source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-clip') },
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32'], defaultDtype: 'fp32',
-    licence: 'MIT', languages: ['en'], sizeMb: 3,
+    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null, cpuSpeed: NOT_MEASURED,
+    sources: ['models/toy/toy-clip (this repository; being trained)'],
   },
   'photobind/toy-captioner': {
     id: 'photobind/toy-captioner', task: 'caption', family: 'vision-encoder-decoder',
     source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-captioner') },
-    files: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'],
-    onnx: ['encoder_model', 'decoder_model_merged'], dtypes: ['fp32'], defaultDtype: 'fp32',
-    licence: 'MIT', languages: ['en'], sizeMb: 4,
+    files: CAPTION_FILES, onnx: ['encoder_model', 'decoder_model_merged'], dtypes: ['fp32'], defaultDtype: 'fp32',
+    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null, cpuSpeed: NOT_MEASURED,
+    sources: ['models/toy/toy-captioner (this repository; being trained)'],
   },
   'photobind/toy-vqa': {
     id: 'photobind/toy-vqa', task: 'ask', family: 'llava',
     source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-vqa') },
-    files: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json', 'processor_config.json'],
+    files: [...CAPTION_FILES, 'processor_config.json'],
     onnx: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'], dtypes: ['fp32'], defaultDtype: 'fp32',
-    licence: 'MIT', languages: ['en'], sizeMb: 5,
+    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null, cpuSpeed: NOT_MEASURED,
+    sources: ['models/toy/toy-vqa (this repository; being trained)'],
   },
   'Xenova/clip-vit-base-patch32': {
     id: 'Xenova/clip-vit-base-patch32', task: 'clip', family: 'clip',
     source: { kind: 'hub', repo: 'Xenova/clip-vit-base-patch32', revision: 'main' },
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32', 'fp16', 'q8'], defaultDtype: 'q8',
-    licence: 'MIT', languages: ['en'], embeddingDim: 512, sizeMb: 152,
+    licence: 'MIT', languages: ['en'], embeddingDim: 512,
+    downloadMb: { fp32: 606, fp16: 303, q8: 154 }, twin: 'photobind/toy-clip', cpuSpeed: NOT_MEASURED,
+    sources: [
+      'https://huggingface.co/Xenova/clip-vit-base-patch32/tree/4c1807b705b1d015fb032789cc4d221b23025a6f/onnx',
+      'https://huggingface.co/openai/clip-vit-base-patch32 (licence MIT, English)',
+    ],
+    notes: 'Sizes are the ONNX files; the tokenizer and config files add about 2 MB.',
+  },
+  'onnx-community/siglip2-base-patch16-224-ONNX': {
+    id: 'onnx-community/siglip2-base-patch16-224-ONNX', task: 'clip', family: 'siglip',
+    source: { kind: 'hub', repo: 'onnx-community/siglip2-base-patch16-224-ONNX', revision: 'main' },
+    files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32', 'q8'], defaultDtype: 'q8',
+    licence: 'Apache-2.0', languages: ['multilingual'], embeddingDim: 768,
+    downloadMb: {}, twin: null, cpuSpeed: NOT_MEASURED,
+    sources: [
+      'https://huggingface.co/google/siglip2-base-patch16-224 (Apache-2.0; SigLIP 2: multilingual vision-language encoders)',
+      'https://huggingface.co/onnx-community/siglip2-base-patch16-256-ONNX/tree/main (sibling export: config, preprocessor_config, tokenizer.json 34.4 MB, tokenizer_config, onnx/)',
+      'third-party projects that load onnx/vision_model.onnx, onnx/text_model_quantized.onnx of this repository (the onnx/ listing itself was not seen here)',
+    ],
+    notes:
+      'Multilingual (Gemma tokenizer, 256k pieces) incl. Thai; Thai retrieval quality not measured here. ' +
+      'Needs the search loader to use SiglipTextModel/SiglipVisionModel (pooler_output), pad text to 64 tokens ' +
+      '(padding "max_length") and lower-case queries; vectors are 768-d, so a library switching to it re-embeds. ' +
+      'Its family (siglip) has no tiny twin yet.',
   },
   'Xenova/vit-gpt2-image-captioning': {
     id: 'Xenova/vit-gpt2-image-captioning', task: 'caption', family: 'vision-encoder-decoder',
     source: { kind: 'hub', repo: 'Xenova/vit-gpt2-image-captioning', revision: 'main' },
-    files: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'],
-    onnx: ['encoder_model', 'decoder_model_merged'], dtypes: ['fp32', 'q8'], defaultDtype: 'q8',
-    licence: 'Apache-2.0', languages: ['en'], sizeMb: 246,
+    files: CAPTION_FILES, onnx: ['encoder_model', 'decoder_model_merged'], dtypes: ['fp32', 'fp16', 'q8'], defaultDtype: 'q8',
+    licence: 'Apache-2.0', languages: ['en'],
+    downloadMb: { fp32: 960, fp16: 484, q8: 249 }, twin: 'photobind/toy-captioner', cpuSpeed: NOT_MEASURED,
+    sources: [
+      'https://huggingface.co/Xenova/vit-gpt2-image-captioning/tree/main/onnx',
+      'https://huggingface.co/Xenova/vit-gpt2-image-captioning/tree/786e3bbf7292ef672265c596390807bc5bc2f12a',
+      'https://huggingface.co/nlpconnect/vit-gpt2-image-captioning (licence Apache-2.0, English captions)',
+    ],
   },
   'onnx-community/nanoLLaVA-1.5': {
     id: 'onnx-community/nanoLLaVA-1.5', task: 'ask', family: 'llava',
     source: { kind: 'hub', repo: 'onnx-community/nanoLLaVA-1.5', revision: 'main' },
-    files: ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'],
-    onnx: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'], dtypes: ['fp32', 'fp16', 'q8', 'q4'], defaultDtype: 'q4',
-    licence: 'Apache-2.0', languages: ['en'], sizeMb: 1100,
+    files: CAPTION_FILES,
+    onnx: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'], dtypes: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'], defaultDtype: 'q4',
+    licence: 'Apache-2.0', languages: ['en'], downloadMb: {}, twin: 'photobind/toy-vqa', cpuSpeed: NOT_MEASURED,
+    sources: [
+      'https://huggingface.co/onnx-community/nanoLLaVA-1.5/tree/main',
+      'https://huggingface.co/onnx-community/nanoLLaVA-1.5/tree/main/onnx',
+    ],
+    notes:
+      'Totals unknown: the vision_encoder sizes were not seen. Known: decoder_model_merged fp32 1870 MB, fp16 937, q8 482, ' +
+      'q4 308, q4f16 270; embed_tokens fp32 622 MB, fp16 311, q8 156, and its q4 file is not smaller (622 MB). ' +
+      'Tokenizer files add about 11 MB.',
   },
 };
 
@@ -93,6 +152,13 @@ export const MODEL_SETS: Record<string, ModelSet> = {
     name: 'default',
     description: 'Real models, downloaded once from the Hugging Face Hub (or imported from a folder).',
     clip: 'Xenova/clip-vit-base-patch32',
+    caption: 'Xenova/vit-gpt2-image-captioning',
+    ask: 'onnx-community/nanoLLaVA-1.5',
+  },
+  multilingual: {
+    name: 'multilingual',
+    description: 'Like default, but search understands queries in many languages (Thai included); captions and answers stay English.',
+    clip: 'onnx-community/siglip2-base-patch16-224-ONNX',
     caption: 'Xenova/vit-gpt2-image-captioning',
     ask: 'onnx-community/nanoLLaVA-1.5',
   },
@@ -117,12 +183,28 @@ export function getModelEntry(id: string): ModelEntry {
   return entry;
 }
 
-/** transformers.js file suffix per dtype (see ../shared notes: fp32 none, fp16 _fp16, q8 _quantized, q4 _q4). */
+/** Names of the model sets that use a model. */
+export function setsUsing(id: string): string[] {
+  return Object.values(MODEL_SETS)
+    .filter((set) => set.clip === id || set.caption === id || set.ask === id)
+    .map((set) => set.name);
+}
+
+/** transformers.js file suffix per dtype (see ../shared notes: fp32 none, fp16 _fp16, q8 _quantized, q4 _q4, q4f16 _q4f16). */
 export function onnxFileName(stem: string, dtype: ModelDtype): string {
-  const suffix = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' }[dtype];
+  const suffix = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4', q4f16: '_q4f16' }[dtype];
   return `onnx/${stem}${suffix}.onnx`;
 }
 
 export function modelFiles(entry: ModelEntry, dtype: ModelDtype = entry.defaultDtype): string[] {
   return [...entry.files, ...entry.onnx.map((stem) => onnxFileName(stem, dtype))];
+}
+
+/** The published download size of a model at a dtype, in MB, or null where the catalog does not know it. */
+export function downloadSizeMb(entry: ModelEntry, dtype: ModelDtype = entry.defaultDtype): number | null {
+  return entry.downloadMb[dtype] ?? null;
+}
+
+export function isModelDtype(value: string): value is ModelDtype {
+  return (MODEL_DTYPES as readonly string[]).includes(value);
 }

@@ -341,7 +341,7 @@ export class PhotoStoreRepository {
   async textMatches(query: string, limit: number, filter?: string): Promise<Photo[]> {
     if (!this.photos || (await this.photos.countRows()) === 0) return [];
     await this.ensureTextIndex();
-    let search = this.photos.query().fullTextSearch(query, { columns: 'searchText' }).select(PHOTO_COLUMNS).limit(limit);
+    let search = this.photos.query().fullTextSearch(query, { columns: 'searchText' }).select([...PHOTO_COLUMNS, '_score']).limit(limit);
     if (filter) search = search.where(filter);
     return ((await search.toArray()) as Row[]).map(fromRow);
   }

@@ -1,0 +1,101 @@
+// Photo view state: the open photo, its caption (generated or typed), and "more like this".
+import type { PhotobindClient } from '$common/api/photobind.contract.ts';
+import type { Photo, SearchHit } from '$common/photo.types.ts';
+import { messageOf } from './errors.ts';
+import type { GalleryState } from './gallery.svelte.ts';
+
+export type CaptionStatus = 'idle' | 'generating' | 'saving' | 'error';
+
+export class ViewerState {
+  photo = $state.raw<Photo | null>(null);
+  captionStatus = $state<CaptionStatus>('idle');
+  captionError = $state<string | null>(null);
+  similar = $state.raw<SearchHit[]>([]);
+  similarError = $state<string | null>(null);
+
+  readonly caption = $derived(this.photo ? this.gallery.captionOf(this.photo) : null);
+  readonly isOpen = $derived(this.photo !== null);
+
+  private readonly api: PhotobindClient;
+  private readonly gallery: GalleryState;
+  private readonly captionAvailable: () => boolean;
+
+  constructor(api: PhotobindClient, gallery: GalleryState, captionAvailable: () => boolean) {
+    this.api = api;
+    this.gallery = gallery;
+    this.captionAvailable = captionAvailable;
+  }
+
+  open(photo: Photo): void {
+    this.photo = photo;
+    this.captionStatus = 'idle';
+    this.captionError = null;
+    this.similar = [];
+    this.similarError = null;
+    const index = this.gallery.indexOf(photo);
+    if (index >= 0) this.gallery.select(index);
+    if (!this.gallery.captionOf(photo) && this.captionAvailable()) void this.generateCaption();
+    void this.loadSimilar();
+  }
+
+  openSelected(): void {
+    const photo = this.gallery.selected;
+    if (photo) this.open(photo);
+  }
+
+  close(): void {
+    this.photo = null;
+  }
+
+  /** Next or previous photo of the grid, staying in the viewer. */
+  step(delta: number): void {
+    this.gallery.move(delta, 0);
+    const photo = this.gallery.selected;
+    if (photo && photo.path !== this.photo?.path) this.open(photo);
+  }
+
+  async generateCaption(): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    this.captionStatus = 'generating';
+    this.captionError = null;
+    try {
+      const { caption } = await this.api.photos.generateCaption({ path: photo.path });
+      this.gallery.captions.set(photo.path, caption);
+      if (this.photo?.path === photo.path) this.captionStatus = 'idle';
+    } catch (error) {
+      if (this.photo?.path !== photo.path) return;
+      this.captionStatus = 'error';
+      this.captionError = messageOf(error);
+    }
+  }
+
+  async saveCaption(text: string): Promise<boolean> {
+    const photo = this.photo;
+    if (!photo) return false;
+    this.captionStatus = 'saving';
+    this.captionError = null;
+    try {
+      const saved = await this.api.photos.setCaption({ path: photo.path, caption: text });
+      this.gallery.captions.delete(photo.path);
+      if (this.photo?.path === photo.path) this.photo = saved.photo;
+      this.captionStatus = 'idle';
+      return true;
+    } catch (error) {
+      this.captionStatus = 'error';
+      this.captionError = messageOf(error);
+      return false;
+    }
+  }
+
+  private async loadSimilar(): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    try {
+      const { hits } = await this.api.search.similar({ path: photo.path, limit: 13 });
+      if (this.photo?.path === photo.path) this.similar = hits.filter((h) => h.photo.path !== photo.path).slice(0, 12);
+    } catch (error) {
+      if (this.photo?.path === photo.path) this.similarError = messageOf(error);
+    }
+  }
+}
