@@ -64,7 +64,7 @@ export type ApiClient<C extends ContractShape> = {
 /** Given to each handler: cancellation, and events sent to this caller only (e.g. streamed tokens). */
 export interface CallContext<C extends ContractShape> {
   signal: AbortSignal;
-  emitToCaller<E extends EventName<C>>(event: E, payload: EventPayload<C, E>): void;
+  emitToCaller: <E extends EventName<C>>(event: E, payload: EventPayload<C, E>) => void;
 }
 
 export type ApiHandlers<C extends ContractShape> = {

@@ -1,6 +1,8 @@
 // The ONE contract between the Photobind UI and its core: every method (zod input and output) and every event.
 // Transports (MessagePort in Electron, WebSocket in web mode, in-process in tests) carry it unchanged;
 // handlers live in main/core/api/, state classes in renderer/src/lib/state/.
+import { z } from 'zod';
+import { PhotoSchema } from '../photo.types.ts';
 import { defineContract, type ApiClient, type ApiHandlers } from './contract-kit.ts';
 import { AskTokenSchema, chatMethods } from './contract/chat.contract.ts';
 import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contract.ts';
@@ -24,6 +26,8 @@ export const photobindApi = defineContract({
     /** Photos were added or removed, a folder was added, removed, went offline or came back. */
     onDidChangeLibrary: LibraryOverviewSchema,
     onDidChangeSettings: SettingsInfoSchema,
+    /** A photo's caption changed (written by the model, or by a person). */
+    onDidChangePhoto: z.object({ photo: PhotoSchema }),
     /** A piece of a streamed answer, sent only to the caller that asked. */
     onAskToken: AskTokenSchema,
   },

@@ -12,7 +12,7 @@ import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
 import { ModelProcessClient } from './model-process/model-process.client.ts';
 import { defaultThreadCount } from './model-process/device-selection.ts';
 import type { ModelSpecForWorker } from './model-process/model-process.protocol.ts';
-import { getModelEntry, getModelSet, type ModelSet } from './models/model-catalog.ts';
+import { getModelSet, type ModelSet } from './models/model-catalog.ts';
 import { ModelLocatorService } from './models/model-locator.service.ts';
 import type { DownloadProgress } from './models/hub-download.repository.ts';
 import { SearchService } from './search/search.service.ts';
@@ -45,7 +45,7 @@ export class PhotobindCore {
     this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending));
     this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
-    this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations));
+    this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations), modelSet.caption);
   }
 
   static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {
@@ -107,13 +107,13 @@ export class PhotobindCore {
 
   /** Locates a model; required ones are downloaded when allowed or fail with instructions. */
   private async spec(id: string, required: boolean): Promise<ModelSpecForWorker | undefined> {
-    const entry = getModelEntry(id);
     try {
-      const folder = await this.locator.locate(id, {
+      // The dtype actually installed (`photobind models pull --dtype`, an import), not always the default.
+      const { folder, dtype } = await this.locator.locateModel(id, {
         download: required && (this.options.allowDownload ?? false),
         ...(this.options.onDownloadProgress ? { onProgress: (p: DownloadProgress) => this.options.onDownloadProgress!({ ...p, model: id }) } : {}),
       });
-      return { id, folder, dtype: entry.defaultDtype };
+      return { id, folder, dtype };
     } catch (error) {
       if (required) throw error;
       return undefined;

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 IMAGE_SIZE = 96  # crop fed to every vision tower (preprocessor: shortest_edge = crop = 96)
 GRID = 6  # trunk output is GRID x GRID tokens
 PATCH = IMAGE_SIZE // GRID  # what the LLaVA processor calls patch_size (image tokens = (96/16)^2 = 36)
-NORM = lambda c: nn.GroupNorm(8, c)  # noqa: E731
+NORM = nn.BatchNorm2d
 NEG = -1e9  # additive mask value (finite: a fully masked row must not turn into NaN)
 
 
@@ -48,7 +48,9 @@ class ConvTrunk(nn.Module):
             Residual(conv_bn(c1, c1)),
             conv_bn(c1, c2, 3, 2),  # 12x12
             Residual(conv_bn(c2, c2)),
-            conv_bn(c2, width, 3, 2),  # 6x6
+            # 6x6; linear output (no norm/activation): a token squashed flat by GELU would make the next
+            # LayerNorm divide by ~0 and blow up gradients
+            nn.Conv2d(c2, width, 3, 2, 1),
         )
         self.pos = nn.Parameter(torch.zeros(1, GRID * GRID, width))
         nn.init.normal_(self.pos, std=0.02)
@@ -120,10 +122,10 @@ def causal_bias(q_len: torch.Tensor | int, past_len: torch.Tensor | int, device=
 class VisionTower(nn.Module):
     """CNN trunk + a few transformer layers over the 36 cell tokens (a hybrid ViT)."""
 
-    def __init__(self, width: int = 128, layers: int = 2, heads: int = 4):
+    def __init__(self, width: int = 128, layers: int = 2, heads: int = 4, mlp: int = 2):
         super().__init__()
         self.trunk = ConvTrunk(width)
-        self.blocks = nn.ModuleList([Block(width, heads) for _ in range(layers)])
+        self.blocks = nn.ModuleList([Block(width, heads, mlp=mlp) for _ in range(layers)])
         self.ln = nn.LayerNorm(width)
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
@@ -137,9 +139,9 @@ class VisionTower(nn.Module):
 
 
 class ClipVision(nn.Module):
-    def __init__(self, width: int = 128, layers: int = 2, heads: int = 4, embed: int = 128):
+    def __init__(self, width: int = 128, layers: int = 2, heads: int = 4, embed: int = 128, mlp: int = 2):
         super().__init__()
-        self.tower = VisionTower(width, layers, heads)
+        self.tower = VisionTower(width, layers, heads, mlp)
         self.query = nn.Parameter(torch.randn(1, 1, width) * 0.02)
         self.pool = Attention(width, heads)
         self.proj = nn.Linear(width, embed, bias=False)
@@ -157,11 +159,11 @@ class ClipText(nn.Module):
     """Causal transformer; pools the first <|endoftext|> (the highest id, found with argmax as CLIP does)."""
 
     def __init__(self, vocab: int, width: int = 128, layers: int = 3, heads: int = 4, embed: int = 128,
-                 max_len: int = 77):
+                 max_len: int = 77, mlp: int = 2):
         super().__init__()
         self.tok = nn.Embedding(vocab, width)
         self.pos = nn.Parameter(torch.randn(max_len, width) * 0.01)
-        self.blocks = nn.ModuleList([Block(width, heads) for _ in range(layers)])
+        self.blocks = nn.ModuleList([Block(width, heads, mlp=mlp) for _ in range(layers)])
         self.ln = nn.LayerNorm(width)
         self.proj = nn.Linear(width, embed, bias=False)
         nn.init.normal_(self.tok.weight, std=0.02)
@@ -302,6 +304,11 @@ class LlamaDecoder(nn.Module):
         nn.init.normal_(self.embed_tokens.weight, std=0.02)
 
     def forward(self, inputs_embeds, attention_mask, position_ids, past=None):
+        hidden, presents = self.hidden(inputs_embeds, attention_mask, position_ids, past)
+        return self.lm_head(hidden), presents
+
+    def hidden(self, inputs_embeds, attention_mask, position_ids, past=None):
+        """Final-normed hidden states (training computes the head only where there is a target)."""
         t = inputs_embeds.shape[1]
         past_len = past[0][0].shape[2] if past is not None else 0
         freqs = position_ids.float()[:, :, None] * self.inv_freq[None, None, :]
@@ -315,7 +322,7 @@ class LlamaDecoder(nn.Module):
         for i, layer in enumerate(self.layers):
             x, pr = layer(x, cos, sin, bias, None if past is None else past[i])
             presents.append(pr)
-        return self.lm_head(self.norm(x)), presents
+        return self.norm(x), presents
 
 
 class LlavaVision(nn.Module):

@@ -30,17 +30,19 @@ from train_common import Clock, lr_at, param_groups, setup, text_corpus
 HP = {
     "seed": 0,
     "vision_width": 128,
-    "vision_layers": 2,
+    "vision_layers": 1,
     "heads": 4,
     "embed": 128,
     "text_width": 128,
-    "text_layers": 3,
+    "text_layers": 2,
     "batch": 128,
     "epochs": 8,
     "lr": 2e-3,
     "weight_decay": 0.05,
     "warmup": 300,
     "caption_prob": 0.4,
+    "extra_queries": 1,
+    "sigmoid_weight": 1.0,
     "aux_weight": 1.0,
 }
 OUT = REPO / "models" / "toy" / "toy-clip"
@@ -162,7 +164,9 @@ def main() -> None:
     text = ClipText(len(tok), hp["text_width"], hp["text_layers"], hp["heads"], hp["embed"])
     aux = AuxHead(hp["vision_width"], codec)
     logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
-    opt = torch.optim.AdamW(param_groups([vision, text, aux], hp["weight_decay"]) + [{"params": [logit_scale],
+    sig_scale = nn.Parameter(torch.tensor(10.0))
+    sig_bias = nn.Parameter(torch.tensor(-5.0))
+    opt = torch.optim.AdamW(param_groups([vision, text, aux], hp["weight_decay"]) + [{"params": [logit_scale, sig_scale, sig_bias],
                             "weight_decay": 0.0}], lr=hp["lr"], betas=(0.9, 0.98))
     n, b = len(train), hp["batch"]
     steps_per_epoch = n // b
@@ -188,13 +192,23 @@ def main() -> None:
                     q, c = sample_query(scenes[i], rng, vocab)
                     ids.append(tok.encode(q))
                     cons.append(c)
+            for _ in range(hp["extra_queries"]):  # more texts per image: the image tower is the costly part
+                for i in idx.tolist():
+                    q, c = sample_query(scenes[i], rng, vocab)
+                    ids.append(tok.encode(q))
+                    cons.append(c)
             s_b = {k: v[idx] for k, v in s_all.items()}
             pos = SceneCodec.matches(codec.encode_constraints(cons), s_b)  # [texts, images]
             pooled = vision.pooled(x)
             img = F.normalize(vision.proj(pooled), dim=-1)
             txt = F.normalize(text(pad_batch(ids, tok.eos_id)), dim=-1)
-            logits = logit_scale.clamp(max=math.log(100)).exp() * txt @ img.T
+            cos = txt @ img.T
+            logits = logit_scale.clamp(max=math.log(100)).exp() * cos
             contrastive = 0.5 * (soft_ce(logits, pos) + soft_ce(logits.T, pos.T))
+            # SigLIP-style pairwise term: every (text, image) pair is judged on its own, so a query's many
+            # positives are all pushed above every negative with one threshold (what precision@10 needs).
+            sig = F.binary_cross_entropy_with_logits(sig_scale * cos + sig_bias, pos.float(), reduction="sum") / len(ids)
+            contrastive = contrastive + hp["sigmoid_weight"] * sig
             aux_loss = aux.loss(pooled, s_b)
             loss = contrastive + hp["aux_weight"] * aux_loss
             opt.zero_grad(set_to_none=True)

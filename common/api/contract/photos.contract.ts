@@ -15,12 +15,12 @@ export const photosMethods = {
   get: method(z.object({ path: PhotoPathSchema }), z.object({ photo: PhotoSchema }), 'One photo of the library.'),
   generateCaption: method(
     z.object({ path: PhotoPathSchema }),
-    z.object({ caption: z.string(), model: z.string() }),
-    'Captions a photo with the caption model (fails with model-unavailable when there is none).',
+    z.object({ photo: PhotoSchema }),
+    "Captions a photo with the caption model and keeps the caption (a person's caption is never replaced); fails with model-unavailable when there is no captioner.",
   ),
   setCaption: method(
     z.object({ path: PhotoPathSchema, caption: z.string().trim().max(2000) }),
     z.object({ photo: PhotoSchema }),
-    "Saves the user's own caption for a photo (it is kept over generated ones).",
+    "Saves a person's own caption (models never replace it); an empty caption removes it.",
   ),
 };

@@ -1,42 +1,64 @@
-// API handlers of the chat domain: questions about one photo, answered by the visual chat model with
-// the answer streamed to the caller as onAskToken events.
+// API handlers of the chat domain: the kept conversation about one photo (answers streamed to the
+// caller as onAskToken) and grounded questions about the whole library.
 import { ApiError } from '../../../common/api/api-error.ts';
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import type { LibrarySession } from './library-session.ts';
 import { libraryPhoto, requireModel } from './photos.handlers.ts';
 
 export function chatHandlers(session: LibrarySession): PhotobindHandlers['chat'] {
-  const running = new Map<string, () => void>();
+  const running = new Map<string, AbortController>();
+
+  /** Runs one streamed answer, cancellable by chat.cancel or by the caller going away. */
+  const streaming = async <T>(askId: string, signal: AbortSignal, body: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (running.has(askId)) throw new ApiError('busy', `The question ${askId} is already being answered.`);
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    running.set(askId, controller);
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await body(controller.signal);
+    } finally {
+      running.delete(askId);
+      signal.removeEventListener('abort', abort);
+    }
+  };
+
   return {
-    async askPhoto({ askId, path, messages }, context) {
-      if (running.has(askId)) throw new ApiError('busy', `The question ${askId} is already being answered.`);
+    async conversation({ path }) {
       const core = await session.core();
-      const photo = await libraryPhoto(core, path);
-      const model = await requireModel(core, 'ask');
-      const client = await core.models();
-      await client.start();
-      // The id the request below gets, so it can be cancelled while it streams.
-      const requestId = client.peekNextId();
-      const cancel = () => client.cancel(requestId);
-      running.set(askId, cancel);
-      context.signal.addEventListener('abort', cancel, { once: true });
-      try {
-        const answer = await client.request({ type: 'ask', path: photo.path, messages }, (text) => context.emitToCaller('onAskToken', { askId, text }));
-        return { answer: answer.trim(), model };
-      } finally {
-        running.delete(askId);
-        context.signal.removeEventListener('abort', cancel);
-      }
+      await libraryPhoto(core, path);
+      return { messages: await core.ask.conversation(path) };
     },
 
-    askLibrary() {
-      return Promise.reject(new ApiError('not-implemented', 'Asking about the whole library is coming soon; for now, open a photo and ask about it.'));
+    async askPhoto({ askId, path, question }, context) {
+      const core = await session.core();
+      const photo = await libraryPhoto(core, path);
+      await requireModel(core, 'ask');
+      const answer = await streaming(askId, context.signal, (signal) =>
+        core.ask.askPhoto(photo.path, question, { signal, onToken: (text) => context.emitToCaller('onAskToken', { askId, text }) }),
+      );
+      return { answer };
+    },
+
+    async askLibrary({ askId, question }, context) {
+      const core = await session.core();
+      const result = await streaming(askId, context.signal, (signal) =>
+        core.ask.askLibrary(question, { signal, onToken: (text) => context.emitToCaller('onAskToken', { askId, text }) }),
+      );
+      return { answer: result.answer, photos: result.photos };
+    },
+
+    async clearConversation({ path }) {
+      const core = await session.core();
+      await libraryPhoto(core, path);
+      await core.ask.clearConversation(path);
+      return {};
     },
 
     cancel({ askId }) {
-      const cancel = running.get(askId);
-      cancel?.();
-      return Promise.resolve({ cancelled: cancel !== undefined });
+      const controller = running.get(askId);
+      controller?.abort();
+      return Promise.resolve({ cancelled: controller !== undefined });
     },
   };
 }

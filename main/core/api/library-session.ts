@@ -11,7 +11,7 @@ import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
 import { PhotobindCore } from '../photobind-core.ts';
 import { filterToSql } from '../storage/photo-store.repository.ts';
 import { IndexJobQueue, type JobReporter } from './index-job.queue.ts';
-import { modelAvailability } from './model-availability.ts';
+import { modelAvailability, unavailableMessage } from './model-availability.ts';
 import { PhotoCatalog } from './photo-catalog.ts';
 
 export interface LibrarySessionOptions {
@@ -31,6 +31,8 @@ export interface LibrarySessionOptions {
 
 export const DEMO_ALBUM_FOLDER = 'demo-album';
 export const DEMO_MODEL_SET = 'toy';
+/** While indexing, windows are told about new photos at most this often. */
+const LIVE_UPDATE_MS = 4000;
 
 export class LibrarySession {
   readonly events = new EventHub(photobindApi);
@@ -44,6 +46,7 @@ export class LibrarySession {
   private watcherRestart: Promise<void> = Promise.resolve();
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private lastLiveUpdate = 0;
   private readonly settingsRepo: LibrarySettingsRepository;
   private readonly log: (line: string) => void;
 
@@ -102,10 +105,23 @@ export class LibrarySession {
       if (before) await before(reporter, signal);
       reporter.stage('scanning');
       const core = await this.core();
+      // Without the search model nothing can be indexed: say so before scanning.
+      const search = (await modelAvailability(core.modelSet, core.layout.models)).find((m) => m.task === 'clip');
+      if (search && !search.available) throw new ApiError('model-unavailable', unavailableMessage('clip', search.id, search.problem));
       const online: string[] = [];
       for (const root of roots) if (await isDirectory(root)) online.push(root);
       if (online.length === 0) throw new ApiError('bad-folder', roots.length === 1 ? `The folder ${roots[0]} is not there any more (drive unplugged?); its photos are kept.` : 'None of the library folders can be reached right now.', true);
-      return core.index.index(online, { signal, onProgress: (p) => reporter.progress(p) });
+      return core.index.index(online, {
+        signal,
+        onProgress: (p) => {
+          reporter.progress(p);
+          // Photos show up while a long run goes on, not only at its end.
+          if (p.phase === 'indexing' && Date.now() - this.lastLiveUpdate > LIVE_UPDATE_MS) {
+            this.lastLiveUpdate = Date.now();
+            this.libraryChanged(0);
+          }
+        },
+      });
     });
   }
 

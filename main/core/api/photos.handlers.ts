@@ -34,17 +34,21 @@ export function photosHandlers(session: LibrarySession): PhotobindHandlers['phot
     async generateCaption({ path }) {
       const core = await session.core();
       const photo = await libraryPhoto(core, path);
-      const model = await requireModel(core, 'caption');
-      const client = await core.models();
-      const caption = await client.request({ type: 'caption', path: photo.path });
-      return { caption: caption.trim(), model };
+      await requireModel(core, 'caption');
+      const summary = await core.captions.caption({ paths: [photo.path] }, { force: true });
+      const failure = summary.failures[0];
+      if (failure) throw new ApiError('internal', failure.reason, true);
+      const captioned = await libraryPhoto(core, photo.path);
+      session.events.emit('onDidChangePhoto', { photo: captioned });
+      return { photo: captioned };
     },
 
-    async setCaption({ path }) {
-      await libraryPhoto(await session.core(), path);
-      // TODO(issue 5): persist the user's caption (store upsert of caption + captionEdited) once the
-      // core has a caption-saving method; until then the UI shows this error.
-      throw new ApiError('not-implemented', 'Saving your own captions is not available yet; it comes with caption editing (issue 5).');
+    async setCaption({ path, caption }) {
+      const core = await session.core();
+      await libraryPhoto(core, path);
+      const { sidecar: _sidecar, ...photo } = await core.captions.editCaption(path, caption);
+      session.events.emit('onDidChangePhoto', { photo });
+      return { photo };
     },
   };
 }

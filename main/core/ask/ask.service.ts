@@ -2,14 +2,16 @@
 // whole library answered from retrieval and verification, citing the photos they rest on.
 // [Note: grounded library answers]
 // A library answer is never free text from a language model: we parse the question (intent, dates),
-// retrieve candidates with hybrid search, keep only those that the search model scores closer to the
-// subject than to a neutral prompt ("a photo"), and state what was found, with the photos as evidence.
-// When nothing passes, the answer says so instead of guessing.
+// retrieve candidates with hybrid search, and keep only those whose caption (the user's, or one the
+// captioner writes now and we keep) mentions every content word of the subject. Without a captioner we
+// fall back to the search model: a photo must be closer to the subject than to a neutral prompt. The
+// answer states what was found, with the photos as evidence; when nothing passes it says so.
 import type { Photo } from '../../../common/photo.types.ts';
 import type { ModelProcessClient } from '../model-process/model-process.client.ts';
 import type { SearchService } from '../search/search.service.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
+import { captionSupports, contentWords } from './caption-evidence.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
 
 export interface AskOptions {
@@ -25,7 +27,7 @@ export interface LibraryAnswer {
 
 /** The neutral prompt a photo must be closer to the subject than to, to count as showing it. */
 const NEUTRAL_PROMPT = 'a photo';
-const MAX_CANDIDATES = 50;
+const MAX_CANDIDATES = 40;
 
 export class AskService {
   constructor(
@@ -33,6 +35,7 @@ export class AskService {
     private readonly search: SearchService,
     private readonly models: () => Promise<ModelProcessClient>,
     private readonly conversations: ConversationRepository,
+    private readonly captionModelId: string,
   ) {}
 
   async conversation(photoPath: string): Promise<ChatMessage[]> {
@@ -75,6 +78,11 @@ export class AskService {
 
   private async verified(subject: string, candidates: Photo[]): Promise<Photo[]> {
     if (candidates.length === 0) return [];
+    const captions = await this.captionsOf(candidates);
+    if (captions) {
+      const required = contentWords(subject);
+      return candidates.filter((photo) => captionSupports(captions.get(photo.path) ?? '', required));
+    }
     const client = await this.models();
     const [subjectVector, neutralVector] = await client.request({ type: 'embedTexts', texts: [subject, NEUTRAL_PROMPT] });
     const vectors = await this.store.vectorsOf(candidates.map((c) => c.path));
@@ -82,6 +90,28 @@ export class AskService {
       const v = vectors.get(photo.path);
       return v !== undefined && dot(v, subjectVector!) > dot(v, neutralVector!);
     });
+  }
+
+  /** Captions of the candidates, writing (and keeping) missing ones; null when no captioner is available. */
+  private async captionsOf(photos: Photo[]): Promise<Map<string, string> | null> {
+    const captions = new Map<string, string>();
+    const missing = photos.filter((p) => !p.caption);
+    for (const photo of photos) if (photo.caption) captions.set(photo.path, photo.caption);
+    if (missing.length === 0) return captions;
+    const client = await this.models();
+    const written: Array<{ path: string; caption: string; captionModel: string; captionEdited: boolean }> = [];
+    for (const photo of missing) {
+      try {
+        const caption = await client.request({ type: 'caption', path: photo.path });
+        captions.set(photo.path, caption);
+        written.push({ path: photo.path, caption, captionModel: this.captionModelId, captionEdited: false });
+      } catch (error) {
+        if (/No caption model/.test((error as Error).message)) return null;
+        throw error;
+      }
+    }
+    await this.store.updateCaptions(written);
+    return captions;
   }
 
   private async photo(photoPath: string): Promise<Photo> {

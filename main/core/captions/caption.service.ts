@@ -140,10 +140,12 @@ export class CaptionService {
     const work: Photo[] = [];
     for (const photo of photos) {
       if (photo.captionEdited) summary.skippedEdited++;
-      else if (photo.caption && photo.captionModel === this.modelId && !(redoBefore && (photo.captionAt ?? '') < redoBefore)) summary.skippedCurrent++;
+      else if (photo.caption && photo.captionModel === this.modelId && !(redoBefore && (photo.captionAt ?? '') <= redoBefore)) summary.skippedCurrent++;
       else work.push(photo);
     }
 
+    // Start the model first, so a model that cannot load fails the run at once, before any progress.
+    const captioner = work.length ? await this.captioner() : undefined;
     const meter = new ProgressMeter();
     meter.record(0);
     let done = 0;
@@ -176,7 +178,7 @@ export class CaptionService {
     const captionOne = async (photo: Photo) => {
       let text: string | undefined;
       try {
-        text = await this.captionWithRetry(photo.path);
+        text = await captionWithRetry(captioner!, photo.path);
       } catch (error) {
         const reason = (error as Error).message ?? String(error);
         summary.failed++;
@@ -255,17 +257,6 @@ export class CaptionService {
   async writeSidecarFor(photo: Photo): Promise<SidecarWriteResult | undefined> {
     if (!photo.caption) return undefined;
     return writeSidecar(photo.path, sidecarFields(photo, photo.caption));
-  }
-
-  private async captionWithRetry(photoPath: string): Promise<string> {
-    const captioner = await this.captioner();
-    try {
-      return await captioner.caption(photoPath);
-    } catch (error) {
-      // The model process restarts after a crash; one more try tells a bad photo from bad luck.
-      if ((error as Error).name !== 'ModelProcessCrashedError') throw error;
-      return captioner.caption(photoPath);
-    }
   }
 
   /** Commits one batch, dropping photos a person captioned meanwhile; then writes sidecars if asked. */
@@ -357,6 +348,20 @@ function sidecarFields(photo: Photo, caption: string) {
     keywordsMode: 'merge' as const,
     replaceDescriptionIf: (current: string | null) => ours(current) && (photo.captionEdited || ours(photo.description)),
   };
+}
+
+async function captionWithRetry(captioner: PhotoCaptioner, photoPath: string): Promise<string> {
+  let text: string;
+  try {
+    text = await captioner.caption(photoPath);
+  } catch (error) {
+    // The model process restarts after a crash; one more try tells a bad photo from bad luck.
+    if ((error as Error).name !== 'ModelProcessCrashedError') throw error;
+    text = await captioner.caption(photoPath);
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (!text) throw new Error('The caption model returned an empty caption.');
+  return text;
 }
 
 function scopeKey(scope: CaptionScope): string {

@@ -28,8 +28,8 @@ export async function openCore(options: GlobalOptions, extra: { allowDownload?: 
 }
 
 /** Runs a command body with the library open, closing it (and the model process) afterwards. */
-export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>): Promise<T> {
-  const core = await openCore(options);
+export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: { allowDownload?: boolean } = {}): Promise<T> {
+  const core = await openCore(options, extra);
   try {
     return await body(core);
   } finally {

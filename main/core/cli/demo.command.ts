@@ -54,7 +54,7 @@ export function registerDemoCommand(program: Command): void {
         console.log(`Demo library: ${libraryDir} (toy models, offline)`);
         console.log(`Album: ${outDir} — ${summary.indexed + summary.unchanged + summary.reused} photos indexed on ${await core.activeDevice() ?? 'cpu'}.\n`);
         console.log(`Search: "${flags.query}"`);
-        for (const hit of hits) console.log(`  ${hit.score.toFixed(3)}  ${path.relative(process.cwd(), hit.photo.path)}`);
+        for (const hit of hits) console.log(`  ${hit.score.toFixed(3)}  ${path.relative(outDir, hit.photo.path)}`);
         console.log(`\nTry more: npx photobind search "red car at night" --library "${libraryDir}"`);
       });
     });

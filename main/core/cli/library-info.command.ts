@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { explainDeviceFallback } from '../model-process/device-selection.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
 
 async function folderSize(dir: string): Promise<number> {
@@ -66,7 +67,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           failed: problems.size,
           models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask },
           device: device?.device ?? null,
-          deviceFallbacks: device?.fallbacks ?? [],
+          deviceFallbacks: (device?.fallbacks ?? []).map((f) => ({ ...f, explanation: explainDeviceFallback(f.device, f.reason) })),
           modelError: client instanceof Error ? client.message : null,
           roots: core.settings.roots,
           sizeOnDisk: { database: await folderSize(core.layout.database), thumbnails: await folderSize(core.layout.thumbnails) },
@@ -75,11 +76,12 @@ export function registerLibraryInfoCommands(program: Command): void {
         console.log(`Library     ${result.library}`);
         console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.size} with problems`);
         console.log(`Models      ${core.modelSet.name} (search: ${core.modelSet.clip})`);
-        console.log(`Device      ${result.device ?? 'not available'}${result.deviceFallbacks.length ? ` (tried ${result.deviceFallbacks.map((f) => `${f.device}: ${f.reason}`).join('; ')})` : ''}`);
+        console.log(`Device      ${result.device ?? 'not available'}`);
+        for (const f of result.deviceFallbacks) console.log(`            ${f.device} skipped: ${f.explanation}`);
         if (result.modelError) console.log(`Model       ${result.modelError}`);
         console.log(`On disk     ${formatBytes(result.sizeOnDisk.database)} database, ${formatBytes(result.sizeOnDisk.thumbnails)} thumbnails`);
         console.log(`Folders     ${result.roots.length ? result.roots.join(', ') : 'none yet (photobind index FOLDER)'}`);
-      });
+      }, { allowDownload: false }); // status reports; it never starts a download
     });
 
   program

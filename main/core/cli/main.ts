@@ -5,6 +5,7 @@ import { registerCaptionCommand } from './caption.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
+import { registerModelsCommand } from './models.command.ts';
 import { registerSearchCommands } from './search.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerWatchCommand(program);
   registerAskCommand(program);
   registerCaptionCommand(program);
+  registerModelsCommand(program);
   registerServeCommand(program);
   return program;
 }

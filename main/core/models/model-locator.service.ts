@@ -1,17 +1,12 @@
-// Finds the folder of a catalog model on this machine, downloading it into the library's cache if allowed.
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { downloadModel, ModelDownloadError, type DownloadProgress } from './hub-download.repository.ts';
-import { getModelEntry, modelFiles, type ModelEntry, type ModelTask } from './model-catalog.ts';
+// Finds the folder (and the dtype it holds) of a catalog model on this computer, downloading it into
+// the library's cache first if allowed; otherwise fails with one sentence naming the ways out.
+import { ModelCacheRepository } from './model-cache.repository.ts';
+import type { ModelDtype } from './model-catalog.ts';
+import { ModelUnavailableError } from './model-errors.ts';
+import type { DownloadProgress } from './hub-download.repository.ts';
+import { ModelInstallService, TASK_NAMES, waysOut } from './model-install.service.ts';
 
-const TASK_NAMES: Record<ModelTask, string> = { clip: 'search', caption: 'caption', ask: 'ask' };
-
-export class ModelUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelUnavailableError';
-  }
-}
+export { ModelUnavailableError } from './model-errors.ts';
 
 export interface LocateOptions {
   download: boolean;
@@ -19,43 +14,43 @@ export interface LocateOptions {
   signal?: AbortSignal;
 }
 
-/** Files that must exist in a model folder before it is handed to transformers.js (which fails obscurely otherwise). */
-export async function missingModelFiles(folder: string, entry: ModelEntry): Promise<string[]> {
-  const missing: string[] = [];
-  for (const file of modelFiles(entry)) {
-    if (!(await fs.access(path.join(folder, file)).then(() => true, () => false))) missing.push(file);
-  }
-  return missing;
+export interface LocatedModel {
+  folder: string;
+  /** The dtype of the ONNX files in the folder: pass it to the inference module. */
+  dtype: ModelDtype;
 }
 
 export class ModelLocatorService {
-  constructor(private readonly cacheDir: string) {}
+  readonly installs: ModelInstallService;
 
-  cachedFolder(id: string): string {
-    return path.join(this.cacheDir, ...id.split('/'));
+  constructor(cacheDir: string, installs?: ModelInstallService) {
+    this.installs = installs ?? new ModelInstallService(new ModelCacheRepository(cacheDir));
   }
 
-  /** The folder of a model, downloading it first when allowed; throws a one-sentence error naming the ways out. */
+  cachedFolder(id: string): string {
+    return this.installs.cache.folderOf(id);
+  }
+
+  /** The folder of a model, downloading it first when allowed. */
   async locate(id: string, options: LocateOptions): Promise<string> {
-    const entry = getModelEntry(id);
-    const folder = entry.source.kind === 'bundled' ? entry.source.folder : this.cachedFolder(id);
-    let missing = await missingModelFiles(folder, entry);
-    if (missing.length === 0) return folder;
-    if (entry.source.kind === 'bundled') {
-      throw new ModelUnavailableError(`The bundled model ${id} is incomplete (missing ${missing.join(', ')}); reinstall Photobind or rebuild it with \`npm run models:train\`.`);
+    return (await this.locateModel(id, options)).folder;
+  }
+
+  /** The folder of a model and the dtype it holds, downloading it (default dtype) first when allowed. */
+  async locateModel(id: string, options: LocateOptions): Promise<LocatedModel> {
+    const found = await this.installs.installed(id);
+    if (found) return { folder: found.folder, dtype: found.dtype };
+    const entry = this.installs.entry(id);
+    if (entry.source.kind === 'hub' && !options.download) {
+      throw new ModelUnavailableError(
+        `The ${TASK_NAMES[entry.task]} model ${id} is not on this computer yet: download it with \`photobind models pull ${id}\`, ${waysOut(id)}.`,
+      );
     }
-    const ways = `Import a model folder with \`photobind models import DIR\`, or try the offline demo with \`--models toy\`.`;
-    if (!options.download) {
-      throw new ModelUnavailableError(`The ${TASK_NAMES[entry.task]} model ${id} is not on this computer yet. Download it with \`photobind models pull ${id}\`. ${ways}`);
-    }
-    try {
-      await downloadModel({ repo: entry.source.repo, revision: entry.source.revision, files: modelFiles(entry), destination: folder, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-    } catch (error) {
-      const reason = error instanceof ModelDownloadError ? error.message : String(error);
-      throw new ModelUnavailableError(`The ${TASK_NAMES[entry.task]} model ${id} could not be downloaded: ${reason} ${ways}`);
-    }
-    missing = await missingModelFiles(folder, entry);
-    if (missing.length) throw new ModelUnavailableError(`The downloaded model ${id} lacks ${missing.join(', ')}. ${ways}`);
-    return folder;
+    // A bundled model that is incomplete fails inside pull with its own sentence.
+    const pulled = await this.installs.pull(id, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { folder: pulled.folder, dtype: pulled.dtype };
   }
 }

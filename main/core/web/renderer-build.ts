@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { build as viteBuild } from 'vite';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_SOURCE = path.join(REPO_ROOT, 'renderer');
@@ -32,16 +33,16 @@ export async function rendererIsStale(): Promise<boolean> {
 export async function ensureRendererBuilt(options: { log?: (line: string) => void; force?: boolean } = {}): Promise<string> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (!options.force && !(await rendererIsStale())) return RENDERER_DIST;
-  let vite: typeof import('vite');
+  let build: typeof viteBuild;
   try {
-    vite = await import('vite');
+    ({ build } = await import('vite'));
   } catch {
     if (await fs.stat(path.join(RENDERER_DIST, 'index.html')).then(() => true, () => false)) return RENDERER_DIST;
     throw new Error('The app\'s interface is not built and Vite is not installed; run `npm ci` then `npm run build:renderer`.');
   }
   log('Building the Photobind interface (once, after an update)…');
   const started = Date.now();
-  await vite.build({ configFile: path.join(RENDERER_SOURCE, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(RENDERER_SOURCE, 'vite.config.ts'), logLevel: 'warn' });
   log(`Built the interface in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return RENDERER_DIST;
 }

@@ -1,5 +1,5 @@
 // The app's state root: builds one state class per domain over the API client and wires them together.
-import { getContext, setContext } from 'svelte';
+import { getContext } from 'svelte';
 import type { Platform } from '../platform/platform.ts';
 import { ChatState } from './chat.svelte.ts';
 import { GalleryState } from './gallery.svelte.ts';
@@ -22,6 +22,8 @@ export class AppState {
   readonly settings: SettingsState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
+  /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
+  focusRequest = $state.raw<{ target: 'search' | 'grid' | null; n: number }>({ target: null, n: 0 });
   disconnected = $state(false);
 
   readonly platform: Platform;
@@ -41,6 +43,10 @@ export class AppState {
       this.search.refresh();
     });
     api.on('onDidChangeSettings', () => this.gallery.refresh());
+    api.on('onDidChangePhoto', ({ photo }) => {
+      this.gallery.updatePhoto(photo);
+      if (this.viewer.photo?.path === photo.path) this.viewer.photo = photo;
+    });
     api.onDisconnect(() => (this.disconnected = true));
   }
 
@@ -58,6 +64,10 @@ export class AppState {
     this.dialog = null;
   }
 
+  requestFocus(target: 'search' | 'grid'): void {
+    this.focusRequest = { target, n: this.focusRequest.n + 1 };
+  }
+
   thumbUrl(contentHash: string): string {
     return this.platform.mediaUrl('thumb', contentHash);
   }
@@ -69,8 +79,11 @@ export class AppState {
 
 const KEY = Symbol('photobind-app');
 
-export function provideApp(app: AppState): void {
-  setContext(KEY, app);
+/** The context to mount the app with, so every component can reach the state via useApp(). */
+export function appContext(app: AppState): Map<symbol, AppState> {
+  // A plain Map on purpose: mount() takes the context as one, and it never changes.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  return new Map([[KEY, app]]);
 }
 
 export function useApp(): AppState {

@@ -1,25 +1,29 @@
-// Chat state: a conversation per photo, with the answer streaming in token by token (onAskToken).
+// Chat state: the conversation about the open photo (kept by the core), with answers streaming in
+// token by token (onAskToken); and questions about the whole library, answered with photos as evidence.
 import { SvelteMap } from 'svelte/reactivity';
 import type { ChatMessage, PhotobindClient } from '$common/api/photobind.contract.ts';
-import { ApiError } from '$common/api/api-error.ts';
-import { messageOf } from './errors.ts';
+import type { Photo } from '$common/photo.types.ts';
+import { isCancelled, messageOf } from './errors.ts';
 
 export interface ChatTurn extends ChatMessage {
   /** True while the assistant's answer is still streaming. */
   streaming?: boolean;
+  /** For library answers: the photos the answer rests on. */
+  photos?: Photo[];
 }
+
+/** The library conversation is kept under this key, next to the per-photo ones (keyed by path). */
+export const LIBRARY_CHAT = '\u0000library';
 
 function newAskId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `ask-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 export class ChatState {
-  /** Conversations by photo path. */
+  /** Conversations by photo path (and LIBRARY_CHAT). */
   readonly conversations = new SvelteMap<string, ChatTurn[]>();
   error = $state<string | null>(null);
-  /** True when the model is missing: the panel then explains instead of offering a box that fails. */
-  unavailable = $state(false);
-  private asking = $state<{ askId: string; path: string } | null>(null);
+  private asking = $state<{ askId: string; key: string } | null>(null);
   readonly busy = $derived(this.asking !== null);
 
   private readonly api: PhotobindClient;
@@ -28,54 +32,75 @@ export class ChatState {
     this.api = api;
     api.on('onAskToken', ({ askId, text }) => {
       if (this.asking?.askId !== askId) return;
-      const path = this.asking.path;
-      const turns = this.conversations.get(path) ?? [];
+      const key = this.asking.key;
+      const turns = this.conversations.get(key) ?? [];
       const last = turns.at(-1);
       if (!last?.streaming) return;
-      this.conversations.set(path, [...turns.slice(0, -1), { ...last, content: last.content + text }]);
+      this.conversations.set(key, [...turns.slice(0, -1), { ...last, content: last.content + text }]);
     });
   }
 
-  turnsFor(path: string): ChatTurn[] {
-    return this.conversations.get(path) ?? [];
+  turnsFor(key: string): ChatTurn[] {
+    return this.conversations.get(key) ?? [];
   }
 
-  async ask(path: string, question: string): Promise<void> {
-    const text = question.trim();
-    if (!text || this.asking) return;
-    const askId = newAskId();
-    const history: ChatMessage[] = this.turnsFor(path).filter((t) => t.content).map(({ role, content }) => ({ role, content }));
-    const messages: ChatMessage[] = [...history, { role: 'user', content: text }];
-    this.conversations.set(path, [...messages, { role: 'assistant', content: '', streaming: true }]);
-    this.asking = { askId, path };
+  /** Loads the conversation the core kept for a photo (once per session). */
+  async load(path: string): Promise<void> {
+    if (this.conversations.has(path)) return;
     this.error = null;
     try {
-      const { answer } = await this.api.chat.askPhoto({ askId, path, messages });
-      this.finish(path, answer);
+      const { messages } = await this.api.chat.conversation({ path });
+      if (!this.conversations.has(path)) this.conversations.set(path, messages);
     } catch (error) {
-      this.finish(path, null);
-      if (error instanceof ApiError && error.code === 'model-unavailable') this.unavailable = true;
       this.error = messageOf(error);
-    } finally {
-      this.asking = null;
     }
+  }
+
+  askPhoto(path: string, question: string): Promise<void> {
+    return this.run(path, question, async (askId, text) => ({ content: (await this.api.chat.askPhoto({ askId, path, question: text })).answer }));
+  }
+
+  askLibrary(question: string): Promise<void> {
+    return this.run(LIBRARY_CHAT, question, async (askId, text) => {
+      const { answer, photos } = await this.api.chat.askLibrary({ askId, question: text });
+      return { content: answer, photos };
+    });
   }
 
   async stop(): Promise<void> {
     if (this.asking) await this.api.chat.cancel({ askId: this.asking.askId });
   }
 
-  clear(path: string): void {
-    this.conversations.delete(path);
+  async clear(key: string): Promise<void> {
     this.error = null;
+    this.conversations.set(key, []);
+    if (key !== LIBRARY_CHAT) await this.api.chat.clearConversation({ path: key }).catch((error: unknown) => (this.error = messageOf(error)));
   }
 
-  private finish(path: string, answer: string | null): void {
-    const turns = this.conversations.get(path) ?? [];
-    const last = turns.at(-1);
-    if (!last?.streaming) return;
-    const content = answer ?? last.content;
-    // A failed question leaves no empty answer behind (the error is shown instead).
-    this.conversations.set(path, content ? [...turns.slice(0, -1), { role: 'assistant', content }] : turns.slice(0, -2));
+  private async run(key: string, question: string, ask: (askId: string, text: string) => Promise<Pick<ChatTurn, 'content' | 'photos'>>): Promise<void> {
+    const text = question.trim();
+    if (!text || this.asking) return;
+    const askId = newAskId();
+    const before = this.turnsFor(key);
+    this.conversations.set(key, [...before, { role: 'user', content: text }, { role: 'assistant', content: '', streaming: true }]);
+    this.asking = { askId, key };
+    this.error = null;
+    try {
+      const reply = await ask(askId, text);
+      this.replaceLast(key, { role: 'assistant', ...reply });
+    } catch (error) {
+      const last = this.turnsFor(key).at(-1);
+      // A stopped answer keeps what was written; a failed question leaves no empty bubble behind.
+      if (isCancelled(error) && last?.content) this.replaceLast(key, { role: 'assistant', content: last.content });
+      else this.conversations.set(key, before);
+      if (!isCancelled(error)) this.error = messageOf(error);
+    } finally {
+      this.asking = null;
+    }
+  }
+
+  private replaceLast(key: string, turn: ChatTurn): void {
+    const turns = this.turnsFor(key);
+    this.conversations.set(key, [...turns.slice(0, -1), turn]);
   }
 }

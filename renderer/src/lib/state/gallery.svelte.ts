@@ -9,6 +9,14 @@ import type { SearchState } from './search.svelte.ts';
 const PAGE_SIZE = 200;
 
 export class GalleryState {
+  private readonly api: PhotobindClient;
+  private readonly search: SearchState;
+  // Bookkeeping only (which pages are on their way), never shown: not reactive on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly loading = new Set<number>();
+  private generation = 0;
+  /** First and last page on screen (as the grid last reported). */
+  private visiblePages: [number, number] = [0, 0];
   /** Library photos by page number; replaced (not mutated) so the grid updates. */
   private pages = $state.raw<Record<number, Photo[]>>({});
   libraryTotal = $state(0);
@@ -16,17 +24,12 @@ export class GalleryState {
   /** Set by the grid from its width, for up/down movement. */
   columns = $state(1);
   error = $state<string | null>(null);
-  /** Captions generated in this session and not saved in the library yet (saving comes with issue 5). */
-  readonly captions = new SvelteMap<string, string>();
+  /** Photos changed since their page was loaded (a new caption), by path. */
+  readonly changed = new SvelteMap<string, Photo>();
 
-  readonly showingSearch = $derived(this.search.active);
-  readonly count = $derived(this.showingSearch ? this.search.hits.length : this.libraryTotal);
+  readonly showingSearch = $derived.by(() => this.search.active);
+  readonly count = $derived.by(() => (this.showingSearch ? this.search.hits.length : this.libraryTotal));
   readonly selected = $derived(this.photoAt(this.selectedIndex));
-
-  private readonly api: PhotobindClient;
-  private readonly search: SearchState;
-  private readonly loading = new Set<number>();
-  private generation = 0;
 
   constructor(api: PhotobindClient, search: SearchState) {
     this.api = api;
@@ -35,35 +38,66 @@ export class GalleryState {
 
   photoAt(index: number): Photo | undefined {
     if (index < 0) return undefined;
-    if (this.showingSearch) return this.search.hits[index]?.photo;
-    return this.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+    const photo = this.showingSearch ? this.search.hits[index]?.photo : this.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+    return photo && (this.changed.get(photo.path) ?? photo);
   }
 
   scoreAt(index: number): number | undefined {
     return this.showingSearch && !this.search.similarTo ? this.search.hits[index]?.score : undefined;
   }
 
-  captionOf(photo: Photo): string | null {
-    return this.captions.get(photo.path) ?? photo.caption;
+  /** A photo changed (onDidChangePhoto, or a caption this window wrote). */
+  updatePhoto(photo: Photo): void {
+    this.changed.set(photo.path, photo);
   }
 
-  /** Forgets loaded pages (the library or the filters changed) and reloads what is on screen. */
+  /**
+   * The library or the filters changed: reloads the pages on screen and swaps them in at once (the old
+   * ones stay up meanwhile, so a grid that refreshes while indexing does not flicker).
+   */
   refresh(): void {
-    this.generation++;
+    const generation = ++this.generation;
     this.loading.clear();
-    this.pages = {};
-    this.selectedIndex = Math.min(this.selectedIndex, this.count - 1);
-    void this.loadPage(0);
+    const [first, last] = this.visiblePages;
+    const wanted = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    void Promise.all(wanted.map((page) => this.fetchPage(page))).then((results) => {
+      if (generation !== this.generation) return;
+      const pages: Record<number, Photo[]> = {};
+      results.forEach((result, i) => {
+        if (result) pages[wanted[i]!] = result.photos;
+      });
+      const total = results.find((r) => r !== null)?.total;
+      if (total !== undefined) this.libraryTotal = total;
+      this.pages = pages;
+      this.changed.clear();
+      this.selectedIndex = Math.min(this.selectedIndex, this.count - 1);
+      // The grid may have scrolled (a new filter starts at the top) while these loaded.
+      const [from, to] = this.visiblePages;
+      for (let page = from; page <= to; page++) void this.loadPage(page);
+    });
   }
 
   /** Called by the grid with the range of indices on screen. */
   ensureRange(start: number, end: number): void {
+    this.visiblePages = [Math.floor(start / PAGE_SIZE), Math.floor(Math.max(start, end) / PAGE_SIZE)];
     if (this.showingSearch) return;
     for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.max(start, end) / PAGE_SIZE); page++) void this.loadPage(page);
   }
 
   select(index: number): void {
     this.selectedIndex = this.count === 0 ? -1 : Math.max(0, Math.min(this.count - 1, index));
+  }
+
+  /** The grid's keys: arrows move, Home/End jump, Enter opens; returns false for other keys. */
+  handleKey(key: string, open: () => void): boolean {
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const move = moves[key];
+    if (move) this.move(move[0], move[1]);
+    else if (key === 'Home') this.select(0);
+    else if (key === 'End') this.select(this.count - 1);
+    else if (key === 'Enter' && this.selected) open();
+    else return false;
+    return true;
   }
 
   /** Arrow keys: left/right by one, up/down by a row. */
@@ -86,16 +120,22 @@ export class GalleryState {
     if (this.pages[page] || this.loading.has(page)) return;
     const generation = this.generation;
     this.loading.add(page);
+    const result = await this.fetchPage(page);
+    if (generation !== this.generation) return;
+    this.loading.delete(page);
+    if (!result) return;
+    this.libraryTotal = result.total;
+    this.pages = { ...this.pages, [page]: result.photos };
+  }
+
+  private async fetchPage(page: number): Promise<{ total: number; photos: Photo[] } | null> {
     try {
       const result = await this.api.photos.list({ offset: page * PAGE_SIZE, limit: PAGE_SIZE, filters: this.search.filters });
-      if (generation !== this.generation) return;
-      this.libraryTotal = result.total;
-      this.pages = { ...this.pages, [page]: result.photos };
       this.error = null;
+      return result;
     } catch (error) {
-      if (generation === this.generation) this.error = messageOf(error);
-    } finally {
-      if (generation === this.generation) this.loading.delete(page);
+      this.error = messageOf(error);
+      return null;
     }
   }
 }

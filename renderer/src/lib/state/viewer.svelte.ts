@@ -7,18 +7,17 @@ import type { GalleryState } from './gallery.svelte.ts';
 export type CaptionStatus = 'idle' | 'generating' | 'saving' | 'error';
 
 export class ViewerState {
+  private readonly api: PhotobindClient;
+  private readonly gallery: GalleryState;
+  private readonly captionAvailable: () => boolean;
   photo = $state.raw<Photo | null>(null);
   captionStatus = $state<CaptionStatus>('idle');
   captionError = $state<string | null>(null);
   similar = $state.raw<SearchHit[]>([]);
   similarError = $state<string | null>(null);
 
-  readonly caption = $derived(this.photo ? this.gallery.captionOf(this.photo) : null);
+  readonly caption = $derived(this.photo?.caption ?? null);
   readonly isOpen = $derived(this.photo !== null);
-
-  private readonly api: PhotobindClient;
-  private readonly gallery: GalleryState;
-  private readonly captionAvailable: () => boolean;
 
   constructor(api: PhotobindClient, gallery: GalleryState, captionAvailable: () => boolean) {
     this.api = api;
@@ -34,7 +33,7 @@ export class ViewerState {
     this.similarError = null;
     const index = this.gallery.indexOf(photo);
     if (index >= 0) this.gallery.select(index);
-    if (!this.gallery.captionOf(photo) && this.captionAvailable()) void this.generateCaption();
+    if (!photo.caption && this.captionAvailable()) void this.generateCaption();
     void this.loadSimilar();
   }
 
@@ -60,9 +59,12 @@ export class ViewerState {
     this.captionStatus = 'generating';
     this.captionError = null;
     try {
-      const { caption } = await this.api.photos.generateCaption({ path: photo.path });
-      this.gallery.captions.set(photo.path, caption);
-      if (this.photo?.path === photo.path) this.captionStatus = 'idle';
+      const captioned = (await this.api.photos.generateCaption({ path: photo.path })).photo;
+      this.gallery.updatePhoto(captioned);
+      if (this.photo?.path === photo.path) {
+        this.photo = captioned;
+        this.captionStatus = 'idle';
+      }
     } catch (error) {
       if (this.photo?.path !== photo.path) return;
       this.captionStatus = 'error';
@@ -77,7 +79,7 @@ export class ViewerState {
     this.captionError = null;
     try {
       const saved = await this.api.photos.setCaption({ path: photo.path, caption: text });
-      this.gallery.captions.delete(photo.path);
+      this.gallery.updatePhoto(saved.photo);
       if (this.photo?.path === photo.path) this.photo = saved.photo;
       this.captionStatus = 'idle';
       return true;

@@ -1,0 +1,64 @@
+// Tests visual chat through the committed toy VQA model: answers, token streaming, abort.
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createVisualChat, type VisualChat } from './ask.inference.ts';
+import type { RawImageLike } from './model-folder.ts';
+import { TOY_MODELS, renderPixels } from './toy-scenes.test-helper.ts';
+
+let chat: VisualChat;
+let scene: RawImageLike;
+beforeAll(async () => {
+  chat = await createVisualChat({ folder: path.join(TOY_MODELS, 'toy-vqa'), threads: 2 });
+  scene = await renderPixels(
+    { setting: 'street', time: 'night', objects: [{ kind: 'car', color: 'yellow', count: 1 }, { kind: 'dog', color: 'black', count: 2 }] },
+    41,
+  );
+});
+
+describe('createVisualChat', () => {
+  it('answers what colour the car is, how many dogs there are, and where it is', async () => {
+    expect(await chat.ask(scene, [{ role: 'user', content: 'what color is the car?' }])).toBe('yellow');
+    expect(await chat.ask(scene, [{ role: 'user', content: 'how many dogs are there?' }])).toBe('two');
+    expect(await chat.ask(scene, [{ role: 'user', content: 'is there a boat?' }])).toBe('no');
+    expect(await chat.ask(scene, [{ role: 'user', content: 'where was this photo taken?' }])).toBe('street');
+  });
+
+  it('keeps answering in a multi-turn conversation', async () => {
+    const answer = await chat.ask(scene, [
+      { role: 'user', content: 'is there a car?' },
+      { role: 'assistant', content: 'yes' },
+      { role: 'user', content: 'what color is the car?' },
+    ]);
+    expect(answer).toBe('yellow');
+  });
+
+  it('streams the answer token by token, the pieces adding up to the answer', async () => {
+    const pieces: string[] = [];
+    const answer = await chat.ask(scene, [{ role: 'user', content: 'describe this photo.' }], { onToken: (t) => pieces.push(t) });
+    expect(answer).toMatch(/\bcar\b/);
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join('')).toBe(answer);
+  });
+
+  it('stops promptly when the signal aborts, resolving with the text so far', async () => {
+    const full = await chat.ask(scene, [{ role: 'user', content: 'describe this photo.' }]);
+    const controller = new AbortController();
+    let pieces = 0;
+    const partial = await chat.ask(scene, [{ role: 'user', content: 'describe this photo.' }], {
+      signal: controller.signal,
+      onToken: () => {
+        if (++pieces === 2) controller.abort();
+      },
+    });
+    expect(pieces).toBe(2);
+    expect(full.startsWith(partial)).toBe(true);
+    expect(partial.length).toBeLessThan(full.length);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await chat.ask(scene, [{ role: 'user', content: 'what color is the car?' }], { signal: aborted.signal })).toBe('');
+  });
+
+  it('refuses a conversation that does not end with the user', async () => {
+    await expect(chat.ask(scene, [{ role: 'assistant', content: 'hello' }])).rejects.toThrow(/end with a user message/);
+  });
+});

@@ -1,0 +1,42 @@
+// The core host: runs the Photobind core in Electron's utility process (never on the main process,
+// see [Note: why ML runs in its own process]) and serves the API over MessagePorts that main hands
+// it: one per window (the renderer's API), one for main itself (media lookups for the protocol).
+import { implement, serve } from '../../common/api/rpc.ts';
+import { messagePortTransport } from '../../common/api/transports/message-port.transport.ts';
+import { createPhotobindApi } from '../core/api/photobind-api.ts';
+import { LibrarySession } from '../core/api/library-session.ts';
+import { resolveMedia } from '../core/api/media-resolver.ts';
+import { resolveLibraryDir } from '../core/library/library-location.ts';
+import { coreHostApi, PortKindSchema } from './core-host.contract.ts';
+import { domStylePort } from './message-port-main.ts';
+
+const parentPort = process.parentPort;
+if (!parentPort) throw new Error('core-host.ts runs in an Electron utility process (started by main/electron/main.ts).');
+
+// PHOTOBIND_LIBRARY picks the library (as for the CLI); PHOTOBIND_MODELS a model set (e.g. toy, for the e2e suite).
+const session = await LibrarySession.open({
+  libraryDir: resolveLibraryDir(undefined),
+  ...(process.env.PHOTOBIND_MODELS ? { modelSet: process.env.PHOTOBIND_MODELS } : {}),
+  allowDownload: true,
+});
+const rendererApi = createPhotobindApi(session);
+const hostApi = implement(coreHostApi, {
+  media: {
+    resolve: async ({ kind, contentHash }) => ({ media: await resolveMedia(await session.core(), kind, contentHash) }),
+  },
+});
+
+parentPort.on('message', (event) => {
+  const kind = PortKindSchema.safeParse(event.data);
+  const port = event.ports[0];
+  if (!kind.success || !port) return;
+  const transport = messagePortTransport(domStylePort(port));
+  if (kind.data.connect === 'renderer') serve(rendererApi, transport);
+  else serve(hostApi, transport);
+});
+
+const stop = () => {
+  void session.close().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+parentPort.postMessage({ ready: true });

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Rebuilds the committed toy models: renders the toy-world training data, then trains and exports
+# toy-clip, toy-captioner and toy-vqa into models/toy (this is `npm run models:train`; see models/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PYTHON="${PYTHON:-/usr/bin/python3}"
+if ! "$PYTHON" -c 'import torch, onnx, numpy' 2>/dev/null; then
+  echo "train-all: $PYTHON cannot import torch/onnx/numpy." >&2
+  echo "  Install Debian's packages: apt-get install -y python3-torch python3-onnx libopenblas0-pthread" >&2
+  exit 1
+fi
+if ! ldconfig -p | grep -q 'libopenblas'; then
+  # Debian's PyTorch calls the system BLAS; the reference one is ~10x slower than OpenBLAS.
+  echo "train-all: warning: OpenBLAS not installed (apt-get install -y libopenblas0-pthread); training will be much slower." >&2
+fi
+
+start=$(date +%s)
+"$PYTHON" models/training/train_clip.py
+"$PYTHON" models/training/train_captioner.py
+"$PYTHON" models/training/train_vqa.py
+end=$(date +%s)
+
+echo "train-all: done in $(( (end - start) / 60 ))m$(( (end - start) % 60 ))s"
+du -sh models/toy/* models/toy

@@ -1,0 +1,18 @@
+// The preload: the renderer's only bridge (context-isolated, sandboxed). It passes on the MessagePort
+// to the core and offers a native folder picker; nothing else of Electron or Node reaches the page.
+import { contextBridge, ipcRenderer } from 'electron';
+
+/** Keep in step with main/electron/main.ts and renderer/src/lib/platform/platform.ts. */
+const API_PORT_CHANNEL = 'photobind:api-port';
+const PICK_FOLDER_CHANNEL = 'photobind:pick-folder';
+
+ipcRenderer.on(API_PORT_CHANNEL, (event) => {
+  const [port] = event.ports;
+  // MessagePorts cannot cross contextBridge: post it to the page's own window instead.
+  if (port) window.postMessage(API_PORT_CHANNEL, window.location.origin, [port]);
+});
+
+contextBridge.exposeInMainWorld('photobindShell', {
+  kind: 'electron',
+  pickFolder: (): Promise<string | null> => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>,
+});
