@@ -105,6 +105,21 @@ test('searching "motorcycle at night" finds photos of motorcycles at night', asy
   await shot('04-search-motorcycle-at-night', { dark: true });
 });
 
+test('query arithmetic and filter chips narrow the results', async () => {
+  const search = page.getByRole('searchbox', { name: 'Search photos' });
+  await search.fill('motorcycle + night - car');
+  await expect(page.getByTestId('result-count')).toContainText('motorcycle + night - car');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const camera = page.getByRole('combobox', { name: 'Camera' });
+  const firstCamera = (await camera.locator('option').nth(1).textContent())!;
+  await camera.selectOption(firstCamera);
+  await expect(page.getByRole('button', { name: 'Clear filters' })).toBeVisible();
+  await shot('04b-search-with-filter');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await search.fill('motorcycle at night');
+  await expect(page.getByTestId('result-count')).toContainText('“motorcycle at night”');
+});
+
 test('selecting a photo shows it large, with its caption (or why there is none)', async () => {
   const tile = tiles().first();
   const file = (await tile.getAttribute('data-file'))!;
@@ -126,6 +141,20 @@ test('selecting a photo shows it large, with its caption (or why there is none)'
   }
   await expect(page.getByRole('region', { name: 'More like this' })).toBeVisible();
   await shot('05-photo-view', { dark: true });
+});
+
+test('a caption can be written by hand, and the tile carries it', async () => {
+  const viewer = page.getByRole('dialog');
+  const file = (await viewer.getAttribute('aria-label'))!;
+  await viewer.getByRole('button', { name: 'Edit the caption' }).click();
+  await viewer.getByRole('textbox', { name: 'Caption text' }).fill('Two green quad bikes under the moon');
+  await viewer.getByRole('button', { name: 'Save' }).click();
+  await expect(viewer.getByTestId('caption')).toHaveText('Two green quad bikes under the moon');
+  await shot('05b-caption-edited');
+  await page.keyboard.press('Escape');
+  await expect(tiles().and(page.getByRole('option', { selected: true }))).toHaveAttribute('title', `${file} — Two green quad bikes under the moon`);
+  await tiles().and(page.getByRole('option', { selected: true })).click();
+  await expect(page.getByRole('dialog', { name: file })).toBeVisible();
 });
 
 test('asking a question shows the answer as it streams in', async () => {
@@ -168,6 +197,7 @@ test('asking a question shows the answer as it streams in', async () => {
 test('adding a folder indexes it with a progress bar that reaches done', async () => {
   const folder = path.join(server.scratch, 'Holiday photos');
   execFileSync(process.execPath, ['bin/photobind.js', 'demo', '--out', folder, '--count', '6', '--seed', '11'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  await fs.writeFile(path.join(folder, 'broken.jpg'), Buffer.from('this is not a JPEG at all'));
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
   await page.getByRole('button', { name: 'Add a folder' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a folder' });
@@ -179,8 +209,31 @@ test('adding a folder indexes it with a progress bar that reaches done', async (
   expect(await indexingFinished(), server.log()).toBe('done');
   await expect(page.getByRole('progressbar', { name: 'Indexing progress' })).toHaveAttribute('aria-valuenow', '100');
   await expect(page.locator('section[aria-label="Indexing"]')).toContainText('6 photos indexed');
+  await expect(page.locator('section[aria-label="Indexing"]')).toContainText('1 with problems');
   await expect(page.getByRole('button', { name: /Holiday photos\s*6/ })).toBeVisible();
   await shot('09-folder-added', { dark: true });
+  // The folder in the sidebar filters the grid.
+  await page.getByRole('button', { name: /Holiday photos\s*6/ }).click();
+  await expect(page.getByRole('heading', { name: /Holiday photos/ })).toContainText('6');
+  await page.getByRole('button', { name: /All photos/ }).click();
+  // The file that could not be read is listed, with why.
+  await page.getByRole('button', { name: /could not be read/ }).click();
+  const problems = page.getByRole('dialog', { name: 'Files that could not be read' });
+  await expect(problems).toContainText('broken.jpg');
+  await shot('09b-problems');
+  await page.keyboard.press('Escape');
+});
+
+test('a folder that goes away is shown offline and keeps its photos', async () => {
+  const folder = path.join(server.scratch, 'Holiday photos');
+  const away = path.join(server.scratch, 'unplugged');
+  await fs.rename(folder, away);
+  const row = page.getByRole('listitem').filter({ hasText: 'Holiday photos' });
+  await expect(row.getByText('offline')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: /Holiday photos\s*6/ })).toBeVisible();
+  await shot('09c-folder-offline');
+  await fs.rename(away, folder);
+  await expect(row.getByText('offline')).toBeHidden({ timeout: 20_000 });
 });
 
 test('a bad folder path gives a clear error', async () => {
@@ -192,6 +245,21 @@ test('a bad folder path gives a clear error', async () => {
   await shot('10-bad-folder', { dark: true });
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+});
+
+test('settings show the model set, the device and where the library lives; the theme toggles', async () => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings.getByRole('combobox', { name: 'Model set' })).toHaveValue('toy');
+  await expect(settings.getByTestId('device')).toHaveText(/cpu|cuda|webgpu|not started/);
+  await expect(settings).toContainText(server.library);
+  await shot('12-settings', { dark: true });
+  await page.keyboard.press('Escape');
+  const before = await page.evaluate(() => document.documentElement.dataset.theme);
+  await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(before);
+  await shot('13-theme-toggled');
+  await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
 });
 
 test('keyboard: arrows move, Enter opens, Esc closes', async () => {
@@ -223,9 +291,9 @@ test('the server refuses requests without the secret, with a foreign Host, or fo
   expect((await rawGet(server.port, '/', { ...auth, Host: `rebound.example:${server.port}` })).status).toBe(403);
   // Files outside the library: by hash of a file that is not in it, by path, by traversal.
   const outside = createHash('sha256').update(await fs.readFile(path.join(server.library, 'settings.json'))).digest('hex').slice(0, 40);
-  expect((await rawGet(server.port, `/media/photo/${outside}`, auth)).status).toBe(404);
-  expect((await rawGet(server.port, `/media/photo/${encodeURIComponent('/etc/passwd')}`, auth)).status).toBe(404);
-  expect((await rawGet(server.port, '/media/photo/../../../etc/passwd', auth)).status).toBe(404);
+  expect((await rawGet(server.port, `/photo/${outside}`, auth)).status).toBe(404);
+  expect((await rawGet(server.port, `/photo/${encodeURIComponent('/etc/passwd')}`, auth)).status).toBe(404);
+  expect((await rawGet(server.port, '/photo/../../../etc/passwd', auth)).status).toBe(404);
   expect((await rawGet(server.port, '/%2e%2e/%2e%2e/etc/passwd', auth)).status).toBe(404);
   // ...while a library photo is served.
   const tile = await tiles().first().locator('img').getAttribute('src');

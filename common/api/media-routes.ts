@@ -2,6 +2,10 @@
 // Electron), never over the call channel. The URL names a content hash, never a file path; the core
 // looks the hash up in the library and serves only files that belong to it.
 export type MediaKind = 'photo' | 'thumb';
+export interface MediaRoute {
+  kind: MediaKind;
+  contentHash: string;
+}
 
 /** A content fingerprint: lower-case hex (see main/core/indexer/content-fingerprint.ts). */
 const HASH = /^[0-9a-f]{16,128}$/;
@@ -12,7 +16,7 @@ export function mediaPath(kind: MediaKind, contentHash: string): string {
 }
 
 /** Parses a media path back; null for anything that is not exactly a media path. */
-export function parseMediaPath(pathname: string): { kind: MediaKind; contentHash: string } | null {
+export function parseMediaPath(pathname: string): MediaRoute | null {
   const match = /^\/(photo|thumb)\/([^/]+)$/.exec(pathname);
   if (!match) return null;
   const [, kind, hash] = match;

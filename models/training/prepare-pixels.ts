@@ -6,7 +6,7 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { AutoImageProcessor, type ImageProcessor, type Tensor } from '@huggingface/transformers';
+import { AutoImageProcessor, type Tensor } from '@huggingface/transformers';
 import { toRawImage } from '../../main/core/models/inference/model-folder.ts';
 
 const [albumDir, processorDir, outFile] = process.argv.slice(2);
@@ -19,7 +19,7 @@ const files = (await readFile(path.join(albumDir, 'manifest.jsonl'), 'utf8'))
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => (JSON.parse(line) as { file: string }).file);
-const processor = (await AutoImageProcessor.from_pretrained(path.resolve(processorDir))) as ImageProcessor;
+const processor = await AutoImageProcessor.from_pretrained(path.resolve(processorDir));
 
 async function pixelsOf(file: string): Promise<Uint8Array> {
   // Decoded as the app decodes (sharp, RGB), then the library's own resize + crop.

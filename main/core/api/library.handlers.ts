@@ -72,7 +72,7 @@ export function libraryHandlers(session: LibrarySession): PhotobindHandlers['lib
       const root = session.demoDir;
       await session.updateRoots((current) => (current.includes(root) ? current : [...current, root]));
       session.libraryChanged(0);
-      const job = session.enqueueIndex('demo-album', 'Opening the demo album (toy models)', [root], async (reporter) => {
+      const job = session.enqueueIndex('demo-album', 'Opening the demo album', [root], async (reporter) => {
         reporter.stage('rendering');
         if (await hasDemoAlbum(root, total)) return;
         await renderDemoAlbum({

@@ -37,6 +37,9 @@ export function photosHandlers(session: LibrarySession): PhotobindHandlers['phot
       await requireModel(core, 'caption');
       const summary = await core.captions.caption({ paths: [photo.path] }, { force: true });
       const failure = summary.failures[0];
+      if (failure && /No caption model is configured/.test(failure.reason)) {
+        throw new ApiError('model-unavailable', 'The caption model was installed after Photobind started; restart Photobind to use it.');
+      }
       if (failure) throw new ApiError('internal', failure.reason, true);
       const captioned = await libraryPhoto(core, photo.path);
       session.events.emit('onDidChangePhoto', { photo: captioned });

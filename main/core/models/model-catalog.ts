@@ -63,8 +63,9 @@ export const MODELS: Record<string, ModelEntry> = {
     id: 'photobind/toy-clip', task: 'clip', family: 'clip',
     source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-clip') },
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32'], defaultDtype: 'fp32',
-    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null, cpuSpeed: NOT_MEASURED,
-    sources: ['models/toy/toy-clip (this repository; being trained)'],
+    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null,
+    cpuSpeed: '5–9 ms per 640×480 photo from decoded pixels (resize + model, batches of 16), 1–2.5 ms per query; 2 threads, 2 cores shared with training',
+    sources: ['models/toy/toy-clip (this repository; 3 MB, measured 2026-11-29)'],
   },
   'photobind/toy-captioner': {
     id: 'photobind/toy-captioner', task: 'caption', family: 'vision-encoder-decoder',

@@ -319,7 +319,7 @@ export class PhotoStoreRepository {
   }
 
   /** Builds an approximate vector index once the table is big enough for brute force to be slow. */
-  async ensureVectorIndex(minRows = 20_000): Promise<boolean> {
+  async ensureVectorIndex(minRows = 8_000): Promise<boolean> {
     if (!this.photos) return false;
     const rows = await this.photos.countRows();
     if (rows < minRows) return false;

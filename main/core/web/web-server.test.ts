@@ -104,10 +104,18 @@ describe('photobind serve (web mode)', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('never redirects to another site after taking the secret', async () => {
+    for (const target of ['//evil.example/x', '/\\evil.example/x', '/%5C%5Cevil.example']) {
+      const reply = await get(server.port, `${target}?token=${server.secret}`);
+      expect(reply.status).toBe(303);
+      expect(reply.headers.location).toMatch(/^\/[^/\\]/);
+    }
+  });
+
   it('refuses requests without the secret, or with a wrong one', async () => {
     expect((await get(server.port, '/')).status).toBe(401);
     expect((await get(server.port, '/?token=wrong')).status).toBe(401);
-    expect((await get(server.port, `/media/photo/${photo.hash}`)).status).toBe(401);
+    expect((await get(server.port, `/photo/${photo.hash}`)).status).toBe(401);
     expect((await get(server.port, '/', { Cookie: `photobind_${server.port}=wrong` })).status).toBe(401);
   });
 
@@ -118,19 +126,19 @@ describe('photobind serve (web mode)', () => {
   });
 
   it('serves a library photo and its thumbnail by content hash', async () => {
-    const reply = await get(server.port, `/media/photo/${photo.hash}`, auth);
+    const reply = await get(server.port, `/photo/${photo.hash}`, auth);
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('image/jpeg');
     expect(reply.body.equals(await fs.readFile(photo.path))).toBe(true);
     // No thumbnail was written (no model run): the photo stands in for it.
-    expect((await get(server.port, `/media/thumb/${photo.hash}`, auth)).status).toBe(200);
+    expect((await get(server.port, `/thumb/${photo.hash}`, auth)).status).toBe(200);
   });
 
   it('serves nothing that is not a library file', async () => {
     const outside = createHash('sha256').update(await fs.readFile(path.join(dir, 'secret.txt'))).digest('hex').slice(0, 40);
-    expect((await get(server.port, `/media/photo/${outside}`, auth)).status).toBe(404);
-    expect((await get(server.port, `/media/photo/${encodeURIComponent(path.join(dir, 'secret.txt'))}`, auth)).status).toBe(404);
-    expect((await get(server.port, '/media/photo/../../secret.txt', auth)).status).toBe(404);
+    expect((await get(server.port, `/photo/${outside}`, auth)).status).toBe(404);
+    expect((await get(server.port, `/photo/${encodeURIComponent(path.join(dir, 'secret.txt'))}`, auth)).status).toBe(404);
+    expect((await get(server.port, '/photo/../../secret.txt', auth)).status).toBe(404);
     expect((await get(server.port, '/%2e%2e/secret.txt', auth)).status).toBe(404);
     expect((await get(server.port, '/..%2fsecret.txt', auth)).status).toBe(404);
     expect((await get(server.port, '/', auth, 'POST')).status).toBe(405);

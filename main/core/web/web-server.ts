@@ -1,12 +1,12 @@
 // Web mode: HTTP + WebSocket on 127.0.0.1 only. Serves the built renderer, the API over a WebSocket
-// (/api), and pixels at /media/{photo,thumb}/<hash>. See [Note: web mode security] in web-security.ts.
+// (/api), and pixels at /photo/<hash> and /thumb/<hash>. See [Note: web mode security] in web-security.ts.
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { parseMediaPath } from '../../../common/api/media-routes.ts';
+import { parseMediaPath, type MediaRoute } from '../../../common/api/media-routes.ts';
 import { serve } from '../../../common/api/rpc.ts';
 import { webSocketTransport, type WebSocketLike } from '../../../common/api/transports/websocket.transport.ts';
 import { createPhotobindApi } from '../api/photobind-api.ts';
@@ -33,7 +33,6 @@ export interface RunningWebServer {
 }
 
 export const API_PATH = '/api';
-export const MEDIA_PREFIX = '/media';
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -66,19 +65,21 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (url.searchParams.has('token')) {
       if (!tokenInQuery(url, secret)) return sendText(response, 401, 'This link has an old or wrong secret; open the link that `photobind serve` printed this time.');
       url.searchParams.delete('token');
-      response.writeHead(303, { 'Set-Cookie': sessionCookie(secret, port), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      // One leading slash: "//host" or "/\\host" would be a redirect to another site.
+      const location = '/' + url.pathname.replace(/^[/\\]+/, '') + url.search;
+      response.writeHead(303, { 'Set-Cookie': sessionCookie(secret, port), Location: location, 'Cache-Control': 'no-store' });
       return response.end();
     }
     if (!isAuthenticated(request, secret, port)) {
       return sendText(response, 401, 'Open Photobind with the link that `photobind serve` printed: it carries this session\'s secret.');
     }
-    if (url.pathname.startsWith(MEDIA_PREFIX + '/')) return serveMedia(url.pathname.slice(MEDIA_PREFIX.length), request, response);
+    const media = parseMediaPath(url.pathname);
+    if (media) return serveMedia(media, request, response);
+    if (/^\/(photo|thumb)\//.test(url.pathname)) return sendText(response, 404, 'Not found.');
     return serveStatic(url.pathname, response);
   };
 
-  const serveMedia = async (pathname: string, request: IncomingMessage, response: ServerResponse) => {
-    const route = parseMediaPath(pathname);
-    if (!route) return sendText(response, 404, 'Not found.');
+  const serveMedia = async (route: MediaRoute, request: IncomingMessage, response: ServerResponse) => {
     const media = await resolveMedia(await options.session.core(), route.kind, route.contentHash);
     if (!media) return sendText(response, 404, 'That photo is not in this library.');
     const etag = `"${route.kind}-${route.contentHash}"`;

@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Scene } from '../../toy-world/scene-sampler.ts';
+import type { Color } from '../../toy-world/vocabulary.ts';
 import { createClipModel, type ClipModel } from './clip.inference.ts';
 import { ModelFolderError } from './model-folder.ts';
 import { TOY_MODELS, renderPixels } from './toy-scenes.test-helper.ts';
@@ -27,8 +29,14 @@ describe('createClipModel', () => {
   });
 
   it('binds colours to objects: "red car and blue boat" vs "blue car and red boat"', async () => {
-    const scene = (car: 'red' | 'blue', boat: 'red' | 'blue') =>
-      ({ setting: 'harbor', time: 'day', objects: [{ kind: 'car', color: car, count: 1 }, { kind: 'boat', color: boat, count: 1 }] }) as const;
+    const scene = (car: Color, boat: Color): Scene => ({
+      setting: 'harbor',
+      time: 'day',
+      objects: [
+        { kind: 'car', color: car, count: 1 },
+        { kind: 'boat', color: boat, count: 1 },
+      ],
+    });
     const [a, b] = await clip.embedImages(await Promise.all([renderPixels(scene('red', 'blue'), 21), renderPixels(scene('blue', 'red'), 22)]));
     const [qa, qb] = await clip.embedTexts(['a red car and a blue boat', 'a blue car and a red boat']);
     expect(dot(qa!, a!)).toBeGreaterThan(dot(qa!, b!));

@@ -54,7 +54,7 @@ export async function connectPlatform(): Promise<Platform> {
   return {
     kind: 'web',
     client,
-    mediaUrl: (kind, hash) => `${location.origin}/media${mediaPath(kind, hash)}`,
+    mediaUrl: (kind, hash) => location.origin + mediaPath(kind, hash),
     pickFolder: null,
   };
 }
