@@ -11,7 +11,7 @@ const layer = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'models/toy/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/**', '.tmp/**', 'models/training/.work/**', 'models/training/.data/**', 'dist/**', 'out/**', 'models/toy/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

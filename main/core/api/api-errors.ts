@@ -1,5 +1,6 @@
 // Maps what the core throws onto the API's typed errors {code, message, retryable}.
 import { ApiError } from '../../../common/api/api-error.ts';
+import { AskError } from '../ask/ask.service.ts';
 import { CaptionError } from '../captions/caption.service.ts';
 import { ModelProcessCrashedError, ModelRequestError } from '../model-process/model-process.client.ts';
 import { ModelUnavailableError } from '../models/model-locator.service.ts';
@@ -8,6 +9,7 @@ import { SearchError } from '../search/search.service.ts';
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof SearchError) return new ApiError('invalid-query', error.message);
+  if (error instanceof AskError) return new ApiError(error.code === 'not-in-library' ? 'not-found' : 'invalid-query', error.message);
   if (error instanceof CaptionError) return new ApiError(error.code === 'not-in-library' ? 'not-found' : 'invalid-input', error.message);
   if (error instanceof ModelUnavailableError) return new ApiError('model-unavailable', error.message);
   if (error instanceof ModelRequestError && /^No \w+ model is configured/.test(error.message)) return new ApiError('model-unavailable', error.message);

@@ -25,6 +25,14 @@ export interface LibraryAnswer {
   question: ParsedQuestion;
 }
 
+/** A question that cannot be asked as given (empty, no subject, photo not in the library). */
+export class AskError extends Error {
+  constructor(message: string, readonly code: 'invalid-question' | 'not-in-library') {
+    super(message);
+    this.name = 'AskError';
+  }
+}
+
 /** The neutral prompt a photo must be closer to the subject than to, to count as showing it. */
 const NEUTRAL_PROMPT = 'a photo';
 const MAX_CANDIDATES = 40;
@@ -49,7 +57,7 @@ export class AskService {
   /** One turn of the chat about a photo; the whole conversation so far is the model's context. */
   async askPhoto(photoPath: string, question: string, options: AskOptions = {}): Promise<string> {
     const text = question.trim();
-    if (!text) throw new Error('Type a question about the photo, e.g. "what color is the car?".');
+    if (!text) throw new AskError('Type a question about the photo, e.g. "what color is the car?".', 'invalid-question');
     const photo = await this.photo(photoPath);
     const history = await this.conversations.read(photo.contentHash);
     const client = await this.models();
@@ -63,7 +71,7 @@ export class AskService {
   /** A question about the whole library ("how many photos of dogs on the beach?"). See [Note: grounded library answers]. */
   async askLibrary(question: string, options: AskOptions = {}): Promise<LibraryAnswer> {
     const parsed = parseQuestion(question);
-    if (!parsed.subject) throw new Error('Say what to look for, e.g. "how many photos of dogs on the beach?".');
+    if (!parsed.subject) throw new AskError('Say what to look for, e.g. "how many photos of dogs on the beach?".', 'invalid-question');
     const filters = { ...(parsed.since ? { since: parsed.since } : {}), ...(parsed.until ? { until: parsed.until } : {}) };
     const candidates = await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES });
     options.signal?.throwIfAborted();
@@ -116,7 +124,7 @@ export class AskService {
 
   private async photo(photoPath: string): Promise<Photo> {
     const photo = await this.store.getPhoto(photoPath);
-    if (!photo) throw new Error(`${photoPath} is not in this library; index its folder first.`);
+    if (!photo) throw new AskError(`${photoPath} is not in this library; index its folder first.`, 'not-in-library');
     return photo;
   }
 }

@@ -160,6 +160,8 @@ export class IndexService {
       // Backpressure: at most two batches in flight, so decoding of one overlaps inference of the other.
       while (inFlight.size >= 2) await Promise.race(inFlight);
       const promise = runBatch(items).finally(() => inFlight.delete(promise));
+      // Observed here so a failing batch never becomes an unhandled rejection; Promise.all/race below rethrow it.
+      promise.catch(() => {});
       inFlight.add(promise);
     };
 
