@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotobindCore } from './photobind-core.ts';
 import { readManifest, renderDemoAlbum, type ManifestEntry } from './toy-world/demo-album.ts';
@@ -113,6 +114,15 @@ describe('PhotobindCore with the toy models', () => {
     expect(await core.index.index([album])).toMatchObject({ reused: 1, modelWork: 0 });
     const hits = await core.search.search('birthday', { limit: 5 });
     expect(hits[0]!.photo.path).toBe(to);
+  });
+
+  it("a user's caption survives when the photo's bytes change (edited in another app)", async () => {
+    const target = path.join(album, manifest[9]!.file);
+    await core.captions.editCaption(target, 'our first car');
+    const edited = await sharp(await fs.readFile(target)).modulate({ brightness: 1.1 }).jpeg().toBuffer();
+    await fs.writeFile(target, edited);
+    expect(await core.index.index([album])).toMatchObject({ indexed: 1 });
+    expect(await core.store.getPhoto(target)).toMatchObject({ caption: 'our first car', captionEdited: true });
   });
 
   it('survives close and reopen with the same results', async () => {

@@ -42,7 +42,7 @@ export class PhotobindCore {
     private readonly locator: ModelLocatorService,
     private readonly options: OpenLibraryOptions,
   ) {
-    this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending));
+    this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending), () => this.captions.captionNew());
     this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations), modelSet.caption);

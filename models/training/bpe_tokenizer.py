@@ -134,13 +134,18 @@ class ByteBPE:
         return ids
 
     def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
-        toks = [self.id_to_token[i] for i in ids]
-        if skip_special_tokens:
-            toks = [t for t in toks if t not in self.specials]
-        text = "".join(toks)
-        if self.flavour == "clip":
-            text = text.replace(EOW, " ")
-        return bytearray(BYTE_DECODER[c] for c in text if c in BYTE_DECODER).decode("utf-8", errors="replace")
+        out = bytearray()
+        for i in ids:
+            tok = self.id_to_token[i]
+            if tok in self.specials:
+                if not skip_special_tokens:
+                    out += tok.encode("utf-8")
+                continue
+            eow = self.flavour == "clip" and tok.endswith(EOW)
+            out += bytes(BYTE_DECODER[c] for c in (tok[: -len(EOW)] if eow else tok))
+            if eow:
+                out += b" "
+        return out.decode("utf-8", errors="replace")
 
     @property
     def bos_id(self) -> int:

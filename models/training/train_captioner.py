@@ -30,7 +30,7 @@ HP = {
     "n_head": 4,
     "n_positions": 48,
     "batch": 128,
-    "epochs": 12,
+    "epochs": 3,
     "lr": 2e-3,
     "weight_decay": 0.05,
     "warmup": 200,

@@ -41,8 +41,8 @@ HP = {
     "weight_decay": 0.05,
     "warmup": 300,
     "caption_prob": 0.4,
-    "extra_queries": 1,
-    "sigmoid_weight": 1.0,
+    "extra_queries": 0,
+    "sigmoid_weight": 0.0,
     "aux_weight": 1.0,
 }
 OUT = REPO / "models" / "toy" / "toy-clip"
@@ -207,8 +207,9 @@ def main() -> None:
             contrastive = 0.5 * (soft_ce(logits, pos) + soft_ce(logits.T, pos.T))
             # SigLIP-style pairwise term: every (text, image) pair is judged on its own, so a query's many
             # positives are all pushed above every negative with one threshold (what precision@10 needs).
-            sig = F.binary_cross_entropy_with_logits(sig_scale * cos + sig_bias, pos.float(), reduction="sum") / len(ids)
-            contrastive = contrastive + hp["sigmoid_weight"] * sig
+            if hp["sigmoid_weight"] > 0:
+                sig = F.binary_cross_entropy_with_logits(sig_scale * cos + sig_bias, pos.float(), reduction="sum")
+                contrastive = contrastive + hp["sigmoid_weight"] * sig / len(ids)
             aux_loss = aux.loss(pooled, s_b)
             loss = contrastive + hp["aux_weight"] * aux_loss
             opt.zero_grad(set_to_none=True)

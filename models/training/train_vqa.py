@@ -38,11 +38,11 @@ HP = {
     "max_positions": 512,
     "batch": 32,
     "epochs": 2,
-    "lr": 2e-3,
+    "lr": 3e-3,
     "weight_decay": 0.05,
     "warmup": 200,
-    "describe_prob": 0.3,
-    "max_turns": 6,
+    "describe_prob": 0.2,
+    "max_turns": 4,
 }
 OUT = REPO / "models" / "toy" / "toy-vqa"
 EOS = "<|endoftext|>"
@@ -88,13 +88,16 @@ def chat_sequence(tok: ByteBPE, turns: list[tuple[str, str]]) -> tuple[list[int]
     return ids, tgt
 
 
-def sample_chat(entry: dict, rng: random.Random, hp: dict) -> list[tuple[str, str]]:
+def sample_chat(entry: dict, rng: random.Random, turns: int, describe: bool) -> list[tuple[str, str]]:
+    """`turns` of the image's questions in random order, plus a "describe" turn somewhere if `describe`.
+    Whole batches share `turns` and `describe`, so their chats have similar lengths (less padding: attention
+    cost grows with the square of the padded length)."""
     qa = [(x["q"], x["a"]) for x in entry["qa"]]
     rng.shuffle(qa)
-    turns = qa[: rng.randint(1, min(hp["max_turns"], len(qa)))]
-    if rng.random() < hp["describe_prob"]:
-        turns.insert(rng.randint(0, len(turns)), (rng.choice(describe_prompts()), entry["caption"]))
-    return turns
+    chat = qa[:turns]
+    if describe:
+        chat.insert(rng.randint(0, len(chat)), (rng.choice(describe_prompts()), entry["caption"]))
+    return chat
 
 
 def pad(seqs: list[list[int]], value: int) -> torch.Tensor:
@@ -158,7 +161,7 @@ def main() -> None:
     for x in {qa["a"] for e in train.entries for qa in e["qa"]}:
         assert len(tok.encode(" " + x)) == 1, f"answer {x!r} is not one token"
     for e in train.entries[:50]:  # segment-wise encoding must equal encoding the rendered chat
-        turns = sample_chat(e, rng, hp)
+        turns = sample_chat(e, rng, rng.randint(1, hp["max_turns"]), rng.random() < 0.5)
         ids, _ = chat_sequence(tok, turns)
         text = "".join(f"USER: {(IMAGE * 36) + chr(10) if i == 0 else ''}{q}\nASSISTANT: {a}{EOS}\n"
                        for i, (q, a) in enumerate(turns))
@@ -185,7 +188,8 @@ def main() -> None:
             view = int(torch.randint(0, tr_tokens.shape[0], (1,), generator=gen))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, hp["lr"], hp["warmup"])
-            seqs = [chat_sequence(tok, sample_chat(train.entries[i], rng, hp)) for i in idx.tolist()]
+            turns, describe = rng.randint(1, hp["max_turns"]), rng.random() < hp["describe_prob"]
+            seqs = [chat_sequence(tok, sample_chat(train.entries[i], rng, turns, describe)) for i in idx.tolist()]
             ids = pad([s for s, _ in seqs], tok.eos_id)
             tgt = pad([t for _, t in seqs], -100)
             mask = pad([[1] * len(s) for s, _ in seqs], 0)

@@ -88,7 +88,7 @@ export interface CaptionSummary {
   sidecarFailures: Array<{ path: string; reason: string }>;
   cancelled: boolean;
   seconds: number;
-  /** Captions per second of model work in this run. */
+  /** Captions per second, from the moment the model was ready (model start-up excluded). */
   rate: number;
 }
 
@@ -146,6 +146,7 @@ export class CaptionService {
 
     // Start the model first, so a model that cannot load fails the run at once, before any progress.
     const captioner = work.length ? await this.captioner() : undefined;
+    const modelStarted = Date.now();
     const meter = new ProgressMeter();
     meter.record(0);
     let done = 0;
@@ -220,7 +221,8 @@ export class CaptionService {
     if (redoBefore && !summary.cancelled) await fs.rm(this.jobFile, { force: true });
     if (summary.captioned > 0) await this.store.compact();
     summary.seconds = (Date.now() - started) / 1000;
-    summary.rate = summary.seconds > 0 ? summary.captioned / summary.seconds : 0;
+    const modelSeconds = (Date.now() - modelStarted) / 1000;
+    summary.rate = modelSeconds > 0 ? summary.captioned / modelSeconds : 0;
     return summary;
   }
 
@@ -237,26 +239,22 @@ export class CaptionService {
    * Sets a caption a person wrote; models never replace it. An empty text removes the user's caption,
    * so the model may caption the photo again.
    */
-  async editCaption(photoPath: string, text: string, options: EditCaptionOptions = {}): Promise<Photo & { sidecar?: SidecarWriteResult }> {
+  async editCaption(photoPath: string, text: string, options: EditCaptionOptions = {}): Promise<Photo & { sidecar?: SidecarWriteResult; sidecarError?: string }> {
     const caption = text.replace(/\r\n?/g, '\n').trim();
     if (caption.length > MAX_CAPTION_LENGTH) throw new CaptionError(`A caption can be at most ${MAX_CAPTION_LENGTH} characters long (this one has ${caption.length}).`, 'invalid-caption');
     const resolved = await resolvePath(photoPath);
     return this.serialized(async () => {
-      const before = await this.store.getPhoto(resolved);
-      if (!before) throw new CaptionError(`${photoPath} is not in the library; index its folder first (\`photobind index FOLDER\`).`, 'not-in-library');
+      if (!(await this.store.getPhoto(resolved))) throw new CaptionError(`${photoPath} is not in the library; index its folder first (\`photobind index FOLDER\`).`, 'not-in-library');
       await this.store.updateCaptions([{ path: resolved, caption: caption || null, captionModel: caption ? USER_CAPTION_MODEL : null, captionEdited: Boolean(caption) }]);
       const after = (await this.store.getPhoto(resolved))!;
       if (!options.writeXmp || !caption) return after;
       // The person asked for it: their caption replaces whatever description the sidecar had.
-      const sidecar = await writeSidecar(resolved, { description: caption, keywords: after.keywords, keywordsMode: 'merge' });
-      return { ...after, sidecar };
+      try {
+        return { ...after, sidecar: await writeSidecar(resolved, { description: caption, keywords: after.keywords, keywordsMode: 'merge' }) };
+      } catch (error) {
+        return { ...after, sidecarError: (error as Error).message }; // the caption itself is saved
+      }
     });
-  }
-
-  /** Writes a photo's current caption (and keywords) to its sidecar, e.g. for photos captioned earlier. */
-  async writeSidecarFor(photo: Photo): Promise<SidecarWriteResult | undefined> {
-    if (!photo.caption) return undefined;
-    return writeSidecar(photo.path, sidecarFields(photo, photo.caption));
   }
 
   /** Commits one batch, dropping photos a person captioned meanwhile; then writes sidecars if asked. */

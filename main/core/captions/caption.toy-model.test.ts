@@ -126,7 +126,7 @@ describe('photobind caption, killed and resumed', () => {
             kill();
           }
         }, () => undefined);
-      }, 100);
+      }, 50);
     });
     expect(killed.signal).toBe('SIGKILL');
     finishedBeforeKill = await captionedRows(library);

@@ -1,5 +1,6 @@
 // `photobind caption [FOLDER|PHOTO...]`: captions photos with the caption model (resumable, Ctrl-C to
 // stop), and `photobind caption --edit PHOTO "TEXT"`: a caption of your own, which models never replace.
+import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -24,7 +25,11 @@ async function scopeOf(targets: string[]): Promise<CaptionScope> {
   return scope;
 }
 
-const shown = (p: string) => path.relative(process.cwd(), p) || p;
+/** A path as the user would type it: relative when under the current folder, else absolute. */
+function shown(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
+}
 
 export function registerCaptionCommand(program: Command): void {
   program
@@ -35,16 +40,29 @@ export function registerCaptionCommand(program: Command): void {
     .option('--xmp', 'also write each caption to an XMP sidecar (dc:description, dc:subject) for Lightroom, digiKam, darktable')
     .option('--edit', 'set your own caption: photobind caption --edit PHOTO "TEXT" (an empty TEXT removes it)')
     .option('--batch-size <n>', 'captions saved per commit (a kill loses at most one batch)', (v) => Number(v), 8)
-    .action(async (targets: string[], flags: CaptionFlags, command: Command) => {
+    .option('--auto <on|off>', 'caption newly indexed photos automatically (a library setting)')
+    .action(async (targets: string[], flags: CaptionFlags & { auto?: string }, command: Command) => {
       const options = globalOptions(command);
+      if (flags.auto !== undefined) {
+        if (flags.auto !== 'on' && flags.auto !== 'off') throw new Error('--auto takes "on" or "off".');
+        const autoCaption = flags.auto === 'on';
+        await withCore(options, async (core) => {
+          await new LibrarySettingsRepository(core.layout.settings).update((s) => ({ ...s, autoCaption }));
+          if (options.json) return printJson({ autoCaption });
+          console.log(autoCaption ? 'Newly indexed photos will be captioned automatically.' : 'Automatic captioning is off.');
+        });
+        return;
+      }
       if (flags.edit) {
         const [photo, text, ...rest] = targets;
         if (!photo || text === undefined || rest.length) throw new Error('Give the photo and the caption, e.g. photobind caption --edit photo.jpg "Grandma\'s 80th birthday".');
+        await scopeOf([photo]); // a clear error for a path that does not exist
         await withCore(options, async (core) => {
           const updated = await core.captions.editCaption(photo, text, { writeXmp: Boolean(flags.xmp) });
           if (options.json) return printJson([{ path: updated.path, caption: updated.caption }]);
           console.log(updated.caption ? `Caption of ${shown(updated.path)} set; models will not replace it.` : `Your caption of ${shown(updated.path)} was removed; the model may caption it again.`);
           if (updated.sidecar) console.log(`Wrote ${shown(updated.sidecar.sidecarPath)}.`);
+          if (updated.sidecarError) console.log(`warning: the sidecar was not written: ${updated.sidecarError}`);
         });
         return;
       }

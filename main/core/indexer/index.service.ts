@@ -43,6 +43,8 @@ export class IndexService {
     private readonly modelId: string,
     private readonly extensions: ReadonlySet<string>,
     private readonly writePending: (pending: number) => Promise<void> = async () => {},
+    /** Runs after a pass that added photos (e.g. captioning them when the library's autoCaption is on). */
+    private readonly afterNewPhotos: () => Promise<unknown> = async () => {},
   ) {}
 
   /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */
@@ -131,6 +133,7 @@ export class IndexService {
     // Copies of a photo that is already on its way to the model wait for its result instead of
     // being embedded twice (e.g. IMG_1.jpg and IMG_1 copy.jpg in one run).
     const followers = new Map<string, ScannedFile[]>();
+    const userCaptions = new Map<string, Photo>();
     const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
       const embedder = await this.embedder();
       const results = await embedder.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })));
@@ -141,7 +144,9 @@ export class IndexService {
         const copies = followers.get(item.contentHash) ?? [];
         followers.delete(item.contentHash);
         if (result.ok) {
-          const stored = this.toStoredPhoto(item.file, item.contentHash, result);
+          const fresh = this.toStoredPhoto(item.file, item.contentHash, result);
+          const kept = userCaptions.get(item.path);
+          const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: true } : fresh;
           buffer.push(stored);
           for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs });
           byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
@@ -193,6 +198,9 @@ export class IndexService {
         continue;
       }
       followers.set(contentHash, []);
+      // Edited in another app (same path, new bytes): a caption the user wrote survives the re-embedding.
+      const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
+      if (previous?.captionEdited) userCaptions.set(file.path, previous);
       batch.push({ path: file.path, contentHash, file });
       if (batch.length >= batchSize) {
         await launch(batch);
@@ -214,6 +222,10 @@ export class IndexService {
       await this.store.ensureTextIndex();
     }
     emit('done');
+    if (summary.indexed > 0) {
+      // Indexing succeeded whatever happens here: a failed follow-up (no captioner yet) is a warning.
+      await this.afterNewPhotos().catch((error: unknown) => options.onWarning?.({ path: '', reason: `Automatic captioning did not run: ${(error as Error).message}` }));
+    }
   }
 
   private location(file: ScannedFile) {

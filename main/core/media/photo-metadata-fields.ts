@@ -161,9 +161,21 @@ const PLACEHOLDER_DESCRIPTIONS = new Set(
   ].map((text) => text.toLowerCase()),
 );
 
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** exifr hands XMP text over with XML character references undecoded ("Tom &amp; Jerry"). */
+export function decodeXmlEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (whole, ref: string) => {
+    if (ref[0] !== '#') return XML_ENTITIES[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 /** Trimmed free text, or undefined for blanks and camera placeholders. */
 export function cleanDescription(value: unknown): string | undefined {
-  const text = langAltText(value);
+  const raw = langAltText(value);
+  const text = raw === undefined ? undefined : decodeXmlEntities(raw);
   if (!text) return undefined;
   const tidy = text.replaceAll('\u0000', '').replace(/[ \t]+/g, ' ').trim();
   if (tidy.length === 0 || PLACEHOLDER_DESCRIPTIONS.has(tidy.toLowerCase()) || /^<?untitled>?$/i.test(tidy)) return undefined;
@@ -193,7 +205,7 @@ export function textList(value: unknown): string[] {
   return items
     .map((item) => langAltText(item))
     .filter((item): item is string => item !== undefined)
-    .map((item) => item.replaceAll('\u0000', '').trim())
+    .map((item) => decodeXmlEntities(item.replaceAll('\u0000', '')).trim())
     .filter((item) => item.length > 0);
 }
 

@@ -211,3 +211,10 @@ describe('metadata field helpers', () => {
     expect(decodeXmpText(Buffer.from(text, 'utf16le'))).toBe(text);
   });
 });
+
+describe('XML character references in XMP text', () => {
+  it('are decoded in descriptions and keywords', async () => {
+    const { decodeXmlEntities } = await import('./photo-metadata-fields.ts');
+    expect(decodeXmlEntities('Tom &amp; Jerry &lt;3 &#233;t&#xE9; &bogus;')).toBe('Tom & Jerry <3 été &bogus;');
+  });
+});
