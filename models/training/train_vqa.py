@@ -31,18 +31,18 @@ HP = {
     "seed": 0,
     "adapter_layers": 1,
     "dim": 128,
-    "layers": 2,
+    "layers": 4,
     "heads": 4,
     "kv_heads": 2,
     "ffn": 256,
     "max_positions": 512,
     "batch": 32,
-    "epochs": 2,
+    "epochs": 1.5,
     "lr": 3e-3,
     "weight_decay": 0.05,
     "warmup": 200,
-    "describe_prob": 0.2,
-    "max_turns": 4,
+    "describe_prob": 0.15,
+    "max_turns": 3,
 }
 OUT = REPO / "models" / "toy" / "toy-vqa"
 EOS = "<|endoftext|>"
