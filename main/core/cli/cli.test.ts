@@ -1,28 +1,18 @@
 // The `photobind` command end to end in child processes: demo, index (with hostile files), problems,
 // search, similar, info, status, and clear errors. Uses the toy models and a temporary library.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noiseJpeg, pngBomb, REAL_PHOTOS, realPhoto } from '../media/media-test-files.test-support.ts';
-import { REPO_ROOT } from '../models/model-catalog.ts';
+import { runPhotobind, type CliRun } from './cli-process.test-support.ts';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'photobind.js');
 let tmp: string;
 let album: string;
 let library: string;
 
-function photobind(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PHOTOBIND_LIBRARY: library } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function photobind(...args: string[]): Promise<CliRun> {
+  return runPhotobind(args, { PHOTOBIND_LIBRARY: library });
 }
 
 async function json<T>(...args: string[]): Promise<T> {

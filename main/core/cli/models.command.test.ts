@@ -1,30 +1,20 @@
 // `photobind models list|pull|import|remove` end to end in child processes, downloading from a local
 // HTTP server in the Hub's layout (PHOTOBIND_HUB_URL), never the internet.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../models/model-catalog.ts';
 import type { ModelStatus } from '../models/model-install.service.ts';
+import { runPhotobind, type CliRun } from './cli-process.test-support.ts';
 import { asHubRepo, clipFixture, closedPortUrl, startLocalHub, writeFolder, type LocalHub } from '../models/local-hub.test-support.ts';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'photobind.js');
 const ID = 'Xenova/clip-vit-base-patch32';
 let tmp: string;
 let library: string;
 let hub: LocalHub;
 
-function photobind(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--library', library, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function photobind(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return runPhotobind(['--library', library, ...args], env);
 }
 
 async function json<T>(...args: string[]): Promise<T> {

@@ -1,0 +1,24 @@
+// Test support: runs the real `photobind` command in a child process and collects its output.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../models/model-catalog.ts';
+
+export const CLI = path.join(REPO_ROOT, 'bin', 'photobind.js');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runPhotobind(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
