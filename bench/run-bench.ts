@@ -5,6 +5,7 @@ import path from 'node:path';
 import { getModelEntry } from '../main/core/models/model-catalog.ts';
 import { defaultThreadCount } from '../main/core/model-process/device-selection.ts';
 import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.ts';
+import { benchIndexingMemory } from './memory.bench.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
 import { benchSearchLatency } from './search-latency.bench.ts';
 import { mb, PeakRss, printTable } from './bench-table.ts';
@@ -31,6 +32,13 @@ try {
 
   const search = await benchSearchLatency(quick ? [10_000] : [10_000, 100_000]);
   printTable('Vector search latency (ms, 512-d, top 20, excludes the text encoder)', ['rows', 'mode', 'p50', 'p95'], search.map((r) => [r.rows, r.mode, r.p50, r.p95]));
+
+  const memoryPhotos = Number(process.argv.find((a) => a.startsWith('--memory-photos='))?.split('=')[1] ?? (quick ? 1000 : 10_000));
+  const toyModel = models[0];
+  if (toyModel) {
+    const memory = await benchIndexingMemory(memoryPhotos, toyModel, threads);
+    printTable(`Memory while indexing ${memoryPhotos} photos with ${toyModel.id} (${memory.seconds.toFixed(0)} s; --memory-photos=N for more)`, ['photos indexed', 'core RSS (MB)', 'model process RSS (MB)'], memory.samples.map((s) => [s.indexed, s.coreRssMb, s.modelProcessRssMb ?? 'n/a']));
+  }
 
   const rescan = await benchUnchangedRescan(quick ? 2000 : 10_000);
   printTable('Unchanged re-scan', ['photos', 'seconds', 'model work'], [[rescan.photos, rescan.seconds, rescan.modelWork]]);

@@ -45,6 +45,8 @@ HP = {
     "describe_prob": 0.15,
     "max_turns": 3,
     "packed": True,
+    "embed_init": 1.0,
+    "eval_every": 400,
 }
 OUT = REPO / "models" / "toy" / "toy-vqa"
 EOS = "<|endoftext|>"
@@ -193,8 +195,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--lr", type=float, default=HP["lr"])
     ap.add_argument("--batch", type=int, default=HP["batch"])
+    ap.add_argument("--warmup", type=int, default=HP["warmup"])
+    ap.add_argument("--eval-every", type=int, default=HP["eval_every"])
     args = ap.parse_args()
-    hp = {**HP, "epochs": args.epochs, "lr": args.lr, "batch": args.batch}
+    hp = {**HP, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "warmup": args.warmup,
+          "eval_every": args.eval_every}
     rng = setup(hp["seed"])
     clock = Clock()
     vocab = vocabulary()
@@ -224,6 +229,9 @@ def main() -> None:
 
     va = VisionAdapter(width, clip_hp["heads"], hp["adapter_layers"], hp["dim"])
     lm = LlamaDecoder(len(tok), hp["dim"], hp["layers"], hp["heads"], hp["kv_heads"], hp["ffn"])
+    # Unit-scale token embeddings (not 0.02): the projected image tokens are O(1), and tiny question-token
+    # embeddings get drowned in the residual stream after the first attention layer.
+    nn.init.normal_(lm.embed_tokens.weight, std=hp["embed_init"])
     opt = torch.optim.AdamW(param_groups([va, lm], hp["weight_decay"]), lr=hp["lr"], betas=(0.9, 0.98))
     n, b = len(train), hp["batch"]
     steps_per_epoch = n // b
@@ -277,7 +285,7 @@ def main() -> None:
             if step % 100 == 0:
                 print(f"[vqa] step {step}/{total} loss {run / 100:.3f} ({clock})", flush=True)
                 run = 0.0
-            if step % 200 == 0 or step == total:
+            if step % hp["eval_every"] == 0 or step == total:
                 print(f"[vqa] step {step}: val exact {evaluate(va, lm, tok, va_tokens, val.entries)} ({clock})", flush=True)
 
     out = Path(args.out)
