@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import copy
 import random
-from pathlib import Path
 
 import torch
 import torch.nn as nn
@@ -44,9 +43,6 @@ HP = {
     "warmup": 200,
     "describe_prob": 0.15,
     "max_turns": 3,
-    "packed": True,
-    "embed_init": 1.0,
-    "eval_every": 400,
 }
 OUT = REPO / "models" / "toy" / "toy-vqa"
 EOS = "<|endoftext|>"
@@ -104,49 +100,6 @@ def sample_chat(entry: dict, rng: random.Random, turns: int, describe: bool) -> 
     return chat
 
 
-def packed_sequence(tok: ByteBPE, entry: dict, rng: random.Random, describe: bool):
-    """All of an image's questions as independent single-turn chats packed behind ONE shared image prefix:
-    ids, targets, position ids and segment ids (0 = the shared prefix). Each question segment sees only the
-    prefix and itself (block mask) and continues the prefix's positions, so it is exactly the single-turn
-    chat the app sends, but the image tokens are computed once for all its questions."""
-    prefix = tok.encode("USER: " + IMAGE * (GRID * GRID) + "\n")
-    qa = [(x["q"], x["a"]) for x in entry["qa"]]
-    if describe:
-        qa.append((rng.choice(describe_prompts()), entry["caption"]))
-    rng.shuffle(qa)
-    ids, tgt, pos, seg = list(prefix), [-100] * len(prefix), list(range(len(prefix))), [0] * len(prefix)
-    for k, (q, a) in enumerate(qa, start=1):
-        p = tok.encode(q + "\nASSISTANT:")
-        ans = tok.encode(" " + a) + [tok.eos_id]
-        ids += p + ans
-        tgt += [-100] * len(p) + ans
-        pos += list(range(len(prefix), len(prefix) + len(p) + len(ans)))
-        seg += [k] * (len(p) + len(ans))
-    return ids, tgt, pos, seg
-
-
-def packed_bias(seg: torch.Tensor) -> torch.Tensor:
-    """[B, 1, T, T] additive mask: causal, and a token sees the shared prefix (segment 0) and its own segment;
-    padding has segment -1."""
-    t = seg.shape[1]
-    causal = torch.ones(t, t, dtype=torch.bool).tril()[None]
-    same = seg[:, :, None] == seg[:, None, :]
-    prefix = (seg == 0)[:, None, :]
-    ok = causal & (same | prefix)
-    return ((~ok).float() * -1e9)[:, None]
-
-
-def hidden_with_bias(lm: LlamaDecoder, emb: torch.Tensor, pos: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    """LlamaDecoder.hidden with an explicit attention bias (training only; same weights and maths)."""
-    freqs = pos.float()[:, :, None] * lm.inv_freq[None, None, :]
-    e = torch.cat([freqs, freqs], dim=-1)
-    cos, sin = e.cos()[:, None], e.sin()[:, None]
-    x = emb
-    for layer in lm.layers:
-        x, _ = layer(x, cos, sin, bias)
-    return lm.norm(x)
-
-
 def pad(seqs: list[list[int]], value: int) -> torch.Tensor:
     width = max(len(s) for s in seqs)
     return torch.tensor([s + [value] * (width - len(s)) for s in seqs])
@@ -192,14 +145,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=float, default=HP["epochs"])
     ap.add_argument("--no-export", action="store_true")
-    ap.add_argument("--out", default=str(OUT))
-    ap.add_argument("--lr", type=float, default=HP["lr"])
-    ap.add_argument("--batch", type=int, default=HP["batch"])
-    ap.add_argument("--warmup", type=int, default=HP["warmup"])
-    ap.add_argument("--eval-every", type=int, default=HP["eval_every"])
     args = ap.parse_args()
-    hp = {**HP, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "warmup": args.warmup,
-          "eval_every": args.eval_every}
+    hp = {**HP, "epochs": args.epochs}
     rng = setup(hp["seed"])
     clock = Clock()
     vocab = vocabulary()
@@ -219,19 +166,10 @@ def main() -> None:
         text = "".join(f"USER: {(IMAGE * 36) + chr(10) if i == 0 else ''}{q}\nASSISTANT: {a}{EOS}\n"
                        for i, (q, a) in enumerate(turns))
         assert ids == tok.encode(text.rstrip("\n")), "chat tokenisation differs from the template's"
-        pids, _, ppos, pseg = packed_sequence(tok, e, rng, True)
-        for k in range(1, max(pseg) + 1):  # each packed segment = the single-turn chat the app sends
-            one = [t for t, s in zip(pids, pseg) if s in (0, k)]
-            q_a = tok.decode([t for t, s in zip(pids, pseg) if s == k], skip_special_tokens=False)
-            assert one == tok.encode("USER: " + IMAGE * 36 + "\n" + q_a), "packed tokenisation differs"
-            assert [p for p, s in zip(ppos, pseg) if s in (0, k)] == list(range(len(one)))
     print(f"[vqa] tokenizer {len(tok)} tokens; tower tokens {tuple(tr_tokens.shape)} ({clock})", flush=True)
 
     va = VisionAdapter(width, clip_hp["heads"], hp["adapter_layers"], hp["dim"])
     lm = LlamaDecoder(len(tok), hp["dim"], hp["layers"], hp["heads"], hp["kv_heads"], hp["ffn"])
-    # Unit-scale token embeddings (not 0.02): the projected image tokens are O(1), and tiny question-token
-    # embeddings get drowned in the residual stream after the first attention layer.
-    nn.init.normal_(lm.embed_tokens.weight, std=hp["embed_init"])
     opt = torch.optim.AdamW(param_groups([va, lm], hp["weight_decay"]), lr=hp["lr"], betas=(0.9, 0.98))
     n, b = len(train), hp["batch"]
     steps_per_epoch = n // b
@@ -250,28 +188,16 @@ def main() -> None:
             view = int(torch.randint(0, tr_tokens.shape[0], (1,), generator=gen))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, hp["lr"], hp["warmup"])
-            if hp["packed"]:
-                packs = [packed_sequence(tok, train.entries[i], rng, rng.random() < hp["describe_prob"])
-                         for i in idx.tolist()]
-                ids = pad([x[0] for x in packs], tok.eos_id)
-                tgt = pad([x[1] for x in packs], -100)
-                pos = pad([x[2] for x in packs], 0)
-                seg = pad([x[3] for x in packs], -1)
-                feats = va(tr_tokens[view, idx].float())  # [B, 36, dim]
-                emb = lm.embed_tokens(ids)
-                emb = emb.masked_scatter((ids == image_id)[..., None], feats)
-                hidden = hidden_with_bias(lm, emb, pos, packed_bias(seg))
-            else:
-                turns, describe = rng.randint(1, hp["max_turns"]), rng.random() < hp["describe_prob"]
-                seqs = [chat_sequence(tok, sample_chat(train.entries[i], rng, turns, describe)) for i in idx.tolist()]
-                ids = pad([s for s, _ in seqs], tok.eos_id)
-                tgt = pad([t for _, t in seqs], -100)
-                mask = pad([[1] * len(s) for s, _ in seqs], 0)
-                feats = va(tr_tokens[view, idx].float())  # [B, 36, dim]
-                emb = lm.embed_tokens(ids)
-                emb = emb.masked_scatter((ids == image_id)[..., None], feats)
-                pos = torch.arange(ids.shape[1])[None].expand(len(idx), -1)
-                hidden, _ = lm.hidden(emb, mask, pos)
+            turns, describe = rng.randint(1, hp["max_turns"]), rng.random() < hp["describe_prob"]
+            seqs = [chat_sequence(tok, sample_chat(train.entries[i], rng, turns, describe)) for i in idx.tolist()]
+            ids = pad([s for s, _ in seqs], tok.eos_id)
+            tgt = pad([t for _, t in seqs], -100)
+            mask = pad([[1] * len(s) for s, _ in seqs], 0)
+            feats = va(tr_tokens[view, idx].float())  # [B, 36, dim]
+            emb = lm.embed_tokens(ids)
+            emb = emb.masked_scatter((ids == image_id)[..., None], feats)
+            pos = torch.arange(ids.shape[1])[None].expand(len(idx), -1)
+            hidden, _ = lm.hidden(emb, mask, pos)
             # next-token prediction: hidden at t predicts token t+1
             h, y = hidden[:, :-1], tgt[:, 1:]
             keep = y != -100
@@ -285,20 +211,17 @@ def main() -> None:
             if step % 100 == 0:
                 print(f"[vqa] step {step}/{total} loss {run / 100:.3f} ({clock})", flush=True)
                 run = 0.0
-            if step % hp["eval_every"] == 0 or step == total:
+            if step % 400 == 0 or step == total:
                 print(f"[vqa] step {step}: val exact {evaluate(va, lm, tok, va_tokens, val.entries)} ({clock})", flush=True)
 
-    out = Path(args.out)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    ckpt = WORK_DIR / ("vqa.pt" if out == OUT else f"vqa-{out.parent.name}.pt")
-    torch.save({"hp": hp, "va": va.state_dict(), "lm": lm.state_dict(), "merges": tok.merges}, ckpt)
+    torch.save({"hp": hp, "va": va.state_dict(), "lm": lm.state_dict(), "merges": tok.merges}, WORK_DIR / "vqa.pt")
     if not args.no_export:
-        OUT_DIR = out
         vision = ExportVision(copy.deepcopy(tower), va).eval()
         lm.eval()
-        export_vqa(vision, lm, tok, str(OUT_DIR), {**hp, "vision_width": width, "heads": clip_hp["heads"],
+        export_vqa(vision, lm, tok, str(OUT), {**hp, "vision_width": width, "heads": clip_hp["heads"],
                                                "vision_layers": clip_hp["vision_layers"] + hp["adapter_layers"]})
-        print(f"[vqa] exported to {OUT_DIR} ({clock})", flush=True)
+        print(f"[vqa] exported to {OUT} ({clock})", flush=True)
 
 
 if __name__ == "__main__":
