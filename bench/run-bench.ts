@@ -31,7 +31,7 @@ try {
   printTable('Indexing throughput (photos/s)', ['album', 'model', 'photos', 'decode', 'embed (model only)', 'store', 'end to end', 'end-to-end / model-only', 'model process peak RSS (MB)'], rows.map((r) => [r.album, r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, `${(100 * r.ratio).toFixed(0)}%`, r.modelProcessPeakMb ?? 'n/a']));
 
   const search = await benchSearchLatency(quick ? [10_000] : [10_000, 100_000]);
-  printTable('Vector search latency (ms, 512-d, top 20, excludes the text encoder)', ['rows', 'mode', 'p50', 'p95'], search.map((r) => [r.rows, r.mode, r.p50, r.p95]));
+  printTable('Vector search latency (ms, 512-d clustered synthetic vectors, top 20, excludes the text encoder)', ['rows', 'mode', 'p50', 'p95', 'recall@20 vs exact'], search.map((r) => [r.rows, r.mode, r.p50, r.p95, r.recallAt20]));
 
   const memoryPhotos = Number(process.argv.find((a) => a.startsWith('--memory-photos='))?.split('=')[1] ?? (quick ? 1000 : 10_000));
   const toyModel = models[0];

@@ -310,22 +310,26 @@ export class PhotoStoreRepository {
   }
 
   /** Cosine nearest neighbours, prefiltered by the SQL filter (model id, folder, dates, camera). */
-  async nearest(vector: Float32Array, limit: number, filter?: string): Promise<VectorHit[]> {
+  async nearest(vector: Float32Array, limit: number, filter?: string, options: { exact?: boolean } = {}): Promise<VectorHit[]> {
     if (!this.photos) return [];
-    let query = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit);
+    // With the (quantised) index, candidates are re-ranked on the exact vectors (refine), so scores stay cosine.
+    let query = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
+    if (options.exact) query = query.bypassVectorIndex();
     if (filter) query = query.where(filter);
     const rows = (await query.toArray()) as Row[];
     return rows.map((row) => ({ photo: fromRow(row), score: 1 - num(row, '_distance') }));
   }
 
-  /** Builds an approximate vector index once the table is big enough for brute force to be slow. */
+  /** Builds an approximate vector index (HNSW) once the table is big enough for brute force to be slow. */
   async ensureVectorIndex(minRows = 8_000): Promise<boolean> {
     if (!this.photos) return false;
     const rows = await this.photos.countRows();
     if (rows < minRows) return false;
     const indices = await this.photos.listIndices();
     if (indices.some((index) => index.columns.includes('vector'))) return false; // kept current by optimize()
-    await this.photos.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+    // HNSW over scalar-quantised vectors in one partition (LanceDB's advice for HNSW): at 100k random
+    // 512-d vectors IVF-PQ with default probes found a third of the exact top 20; this finds nearly all.
+    await this.photos.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(rows / 250_000)) }) });
     return true;
   }
 
