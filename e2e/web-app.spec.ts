@@ -31,6 +31,9 @@ async function shot(name: string, options: { dark?: boolean } = {}) {
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-dark.png`) });
     await page.emulateMedia({ colorScheme: 'light' });
+    // The app follows the system scheme through a media-query event: wait until it has switched back,
+    // so the next step does not start from a stale theme.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
   }
 }
 
