@@ -76,7 +76,8 @@ export class AskService {
     const candidates = await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES });
     options.signal?.throwIfAborted();
     const photos = await this.verified(parsed.subject, candidates.map((c) => c.photo));
-    const answer = composeAnswer(parsed, photos.length, photos.length >= MAX_CANDIDATES);
+    // When search returned a full page, more photos may match beyond it: say "at least".
+    const answer = composeAnswer(parsed, photos.length, candidates.length >= MAX_CANDIDATES);
     for (const word of answer.split(/(?<= )/)) {
       options.signal?.throwIfAborted();
       options.onToken?.(word);

@@ -3,6 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
 
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
 export function registerAskCommand(program: Command): void {
   program
     .command('ask')
@@ -23,7 +29,7 @@ export function registerAskCommand(program: Command): void {
           if (options.json) return printJson({ answer: result.answer, photos: result.photos.map((p) => p.path) });
           if (!stream) process.stdout.write(result.answer);
           process.stdout.write('\n');
-          for (const photo of result.photos) console.log(`  ${path.relative(process.cwd(), photo.path) || photo.path}`);
+          for (const photo of result.photos) console.log(`  ${shownPath(photo.path)}`);
           return;
         }
         if (!second) throw new Error('Give the photo and the question, e.g. photobind ask photo.jpg "what color is the car?" (or use --library-wide).');

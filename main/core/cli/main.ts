@@ -46,4 +46,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `photobind search ... | head` closes our stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv);
