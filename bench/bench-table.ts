@@ -1,4 +1,13 @@
 // Small helpers for benchmarks: timing percentiles, peak RSS sampling and a plain-text table printer.
+import fs from 'node:fs/promises';
+
+/** Another process's resident (VmRSS) or peak resident (VmHWM) memory in MB, from Linux /proc; null elsewhere. */
+export async function processMemoryMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): Promise<number | null> {
+  if (!pid) return null;
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : null;
+}
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -8,9 +8,11 @@ import { decodePhoto } from '../main/core/media/photo-decoder.ts';
 import { PHOTO_EXTENSIONS } from '../main/core/media/photo-format.ts';
 import { ModelProcessClient } from '../main/core/model-process/model-process.client.ts';
 import { createClipModel } from '../main/core/models/inference/clip.inference.ts';
+import { modelInputSide } from '../main/core/models/model-input-side.ts';
 import type { ModelPixels } from '../main/core/media/photo-decoder.ts';
 import { PhotoStoreRepository } from '../main/core/storage/photo-store.repository.ts';
 import { renderDemoAlbum } from '../main/core/toy-world/demo-album.ts';
+import { processMemoryMb } from './bench-table.ts';
 import { syntheticPhoto } from './search-latency.bench.ts';
 
 export interface IndexingRow {
@@ -25,13 +27,6 @@ export interface IndexingRow {
   modelProcessPeakMb: number | null;
 }
 
-/** Peak resident memory of a process (Linux /proc; null elsewhere). */
-async function peakRssMb(pid: number | undefined): Promise<number | null> {
-  if (!pid) return null;
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) / 1024 : null;
-}
 
 /** 12-megapixel JPEGs with camera-like noise (so they decode like real photos, not flat renders). */
 export async function makeLargeJpegs(from: string[], outDir: string, count: number): Promise<string[]> {
@@ -48,14 +43,9 @@ export async function makeLargeJpegs(from: string[], outDir: string, count: numb
   return out;
 }
 
-async function modelSideOf(folder: string): Promise<number> {
-  const config = JSON.parse(await fs.readFile(path.join(folder, 'preprocessor_config.json'), 'utf8')) as { size?: { shortest_edge?: number }; crop_size?: { height?: number } };
-  return Math.max(config.size?.shortest_edge ?? 0, config.crop_size?.height ?? 0) || 224;
-}
-
 export async function benchIndexing(album: { name: string; files: string[] }, model: { id: string; folder: string }, threads: number): Promise<IndexingRow> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-index-'));
-  const side = await modelSideOf(model.folder);
+  const side = await modelInputSide(model.folder);
   const n = album.files.length;
 
   // Decode only (thumbnail + model pixels), 4 in flight as the model process does per batch.
@@ -91,7 +81,7 @@ export async function benchIndexing(album: { name: string; files: string[] }, mo
   start = performance.now();
   await service.index([root]);
   const endToEndPerS = n / ((performance.now() - start) / 1000);
-  const modelProcessPeakMb = await peakRssMb(client.pid);
+  const modelProcessPeakMb = await processMemoryMb(client.pid, 'VmHWM');
   await client.close();
   e2eStore.close();
   await fs.rm(tmp, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { IndexService } from '../main/core/indexer/index.service.ts';
 import { PHOTO_EXTENSIONS } from '../main/core/media/photo-format.ts';
 import { ModelProcessClient } from '../main/core/model-process/model-process.client.ts';
 import { PhotoStoreRepository } from '../main/core/storage/photo-store.repository.ts';
+import { processMemoryMb } from './bench-table.ts';
 
 export interface MemorySample {
   indexed: number;
@@ -14,12 +15,6 @@ export interface MemorySample {
   modelProcessRssMb: number | null;
 }
 
-async function rssMb(pid: number | undefined): Promise<number | null> {
-  if (!pid) return null;
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) / 1024 : null;
-}
 
 /** Small distinct JPEGs (random colour blocks), 100 per folder, so decoding is cheap and memory is what is measured. */
 async function makePhotos(root: string, count: number): Promise<void> {
@@ -53,7 +48,7 @@ export async function benchIndexingMemory(count: number, model: { id: string; fo
       if (p.phase !== 'indexing' || p.done < next) return;
       next += step;
       const done = p.done;
-      sampling = sampling.then(async () => void samples.push({ indexed: done, coreRssMb: process.memoryUsage.rss() / 1048576, modelProcessRssMb: await rssMb(client.pid) }));
+      sampling = sampling.then(async () => void samples.push({ indexed: done, coreRssMb: process.memoryUsage.rss() / 1048576, modelProcessRssMb: await processMemoryMb(client.pid, 'VmRSS') }));
     },
   });
   await sampling;

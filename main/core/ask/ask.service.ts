@@ -11,6 +11,7 @@ import type { ModelProcessClient } from '../model-process/model-process.client.t
 import type { SearchService } from '../search/search.service.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
+import { dot } from '../search/query-arithmetic.ts';
 import { captionSupports, contentWords } from './caption-evidence.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
 
@@ -128,12 +129,6 @@ export class AskService {
     if (!photo) throw new AskError(`${photoPath} is not in this library; index its folder first.`, 'not-in-library');
     return photo;
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
-  return sum;
 }
 
 export function composeAnswer(question: ParsedQuestion, found: number, capped: boolean): string {

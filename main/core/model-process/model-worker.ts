@@ -12,6 +12,7 @@ import { toPhotoProblem } from '../media/photo-problem.ts';
 import { createCaptioner } from '../models/inference/caption.inference.ts';
 import { createClipModel } from '../models/inference/clip.inference.ts';
 import { createVisualChat } from '../models/inference/ask.inference.ts';
+import { modelInputSide } from '../models/model-input-side.ts';
 import { candidateDevices } from './device-selection.ts';
 import type { DeviceReport, IndexItemResult, ModelSpecForWorker, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
 
@@ -24,6 +25,7 @@ let device: DeviceType = 'cpu';
 let clip: Promise<ClipModel> | undefined;
 let captioner: Promise<Captioner> | undefined;
 let chat: Promise<VisualChat> | undefined;
+let clipSide: Promise<number> | undefined;
 const cancellations = new Map<number, AbortController>();
 
 function send(message: WorkerResponse): void {
@@ -33,21 +35,6 @@ function send(message: WorkerResponse): void {
 function requireSpec(spec: ModelSpecForWorker | undefined, task: string): ModelSpecForWorker {
   if (!spec) throw new Error(`No ${task} model is configured for this library.`);
   return spec;
-}
-
-async function readModelSide(folder: string): Promise<number> {
-  // The shortest side the processor resizes to; decoding to exactly that size avoids a second resize.
-  try {
-    const config = JSON.parse(await fs.readFile(path.join(folder, 'preprocessor_config.json'), 'utf8')) as {
-      size?: { shortest_edge?: number; height?: number; width?: number } | number;
-      crop_size?: { height?: number; width?: number } | number;
-    };
-    const size = typeof config.size === 'number' ? config.size : (config.size?.shortest_edge ?? Math.max(config.size?.height ?? 0, config.size?.width ?? 0));
-    const crop = typeof config.crop_size === 'number' ? config.crop_size : Math.max(config.crop_size?.height ?? 0, config.crop_size?.width ?? 0);
-    return Math.max(size || 0, crop || 0) || 224;
-  } catch {
-    return 224;
-  }
 }
 
 // [Note: device fallback]
@@ -99,7 +86,9 @@ const CRASH_PATTERN = process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
 async function indexPhotos(items: Array<{ path: string; contentHash: string }>): Promise<IndexItemResult[]> {
   if (CRASH_PATTERN && items.some((item) => item.path.includes(CRASH_PATTERN))) process.kill(process.pid, 'SIGKILL');
   const model = await clipModel();
-  const side = await readModelSide(requireSpec(init?.clip, 'search').folder);
+  // The shortest side the processor resizes to; decoding to exactly that size avoids a second resize.
+  clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
+  const side = await clipSide;
   const decoded = await Promise.all(
     items.map(async (item) => {
       try {

@@ -31,6 +31,13 @@ export function parseQuery(query: string): QueryTerm[] {
   return terms;
 }
 
+/** Dot product (the cosine similarity of two unit vectors). */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
+  return sum;
+}
+
 /** Weighted sum of unit vectors, normalised again. */
 export function combineVectors(vectors: Float32Array[], weights: number[]): Float32Array {
   const dim = vectors[0]?.length ?? 0;

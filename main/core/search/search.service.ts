@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
 import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
-import { combineVectors, parseQuery } from './query-arithmetic.ts';
+import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 
 export interface TextEmbedder {
   embedTexts(texts: string[]): Promise<Float32Array[]>;
@@ -92,7 +92,7 @@ export class SearchService {
     const missing = textPhotos.filter((p) => !vectorHits.some((h) => h.photo.path === p.path)).map((p) => p.path);
     const vectors = await this.store.vectorsOf(missing);
     textPhotos.forEach((photo, rank) => {
-      const entry = fused.get(photo.path) ?? { hit: { photo, score: dot(vector, vectors.get(photo.path)) }, fused: 0 };
+      const entry = fused.get(photo.path) ?? { hit: { photo, score: vectors.has(photo.path) ? dot(vector, vectors.get(photo.path)!) : 0 }, fused: 0 };
       entry.fused += TEXT_WEIGHT / (RRF_K + rank + 1);
       fused.set(photo.path, entry);
     });
@@ -122,13 +122,6 @@ export class SearchService {
 const RRF_K = 60;
 /** A literal word match outranks a same-rank vector match; a photo high in both lists beats either alone. */
 const TEXT_WEIGHT = 1.2;
-
-function dot(a: Float32Array, b: Float32Array | undefined): number {
-  if (!b) return 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
-  return sum;
-}
 
 function looksLikePath(text: string): boolean {
   return text.includes('/') || text.includes('\\') || /\.(jpe?g|png|webp|heic|heif|avif|gif|tiff?)$/i.test(text);

@@ -275,13 +275,6 @@ export class PhotoStoreRepository {
     return { ...fromRow(row), vector: Float32Array.from(row.vector as Iterable<number>) };
   }
 
-  /** Photos with the given content hash (to recognise moved, renamed or copied photos). */
-  async findByContentHash(contentHash: string): Promise<StoredPhoto[]> {
-    if (!this.photos) return [];
-    const rows = (await this.photos.query().where(`contentHash = ${sqlString(contentHash)}`).toArray()) as Row[];
-    return rows.map((row) => ({ ...fromRow(row), vector: Float32Array.from(row.vector as Iterable<number>) }));
-  }
-
   async listPhotos(filter?: string, limit?: number): Promise<Photo[]> {
     return (await this.queryRows(filter, limit)).map(fromRow);
   }
