@@ -76,7 +76,7 @@ export async function benchIndexing(album: { name: string; files: string[] }, mo
   const client = new ModelProcessClient({ clip: { id: model.id, folder: model.folder, dtype: 'fp32' }, device: 'cpu', threads, thumbnailsDir: path.join(tmp, 'thumbs') });
   await client.start();
   const e2eStore = await PhotoStoreRepository.open(path.join(tmp, 'db'));
-  const service = new IndexService(e2eStore, () => Promise.resolve(client), model.id, PHOTO_EXTENSIONS);
+  const service = new IndexService(e2eStore, () => Promise.resolve(client), () => model.id, PHOTO_EXTENSIONS);
   const root = path.dirname(album.files[0]!);
   start = performance.now();
   await service.index([root]);

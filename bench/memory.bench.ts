@@ -37,7 +37,7 @@ export async function benchIndexingMemory(count: number, model: { id: string; fo
   const client = new ModelProcessClient({ clip: { id: model.id, folder: model.folder, dtype: 'fp32' }, device: 'cpu', threads, thumbnailsDir: path.join(tmp, 'thumbs') });
   await client.start();
   const store = await PhotoStoreRepository.open(path.join(tmp, 'db'));
-  const service = new IndexService(store, () => Promise.resolve(client), model.id, PHOTO_EXTENSIONS);
+  const service = new IndexService(store, () => Promise.resolve(client), () => model.id, PHOTO_EXTENSIONS);
   const samples: MemorySample[] = [];
   const step = Math.max(500, Math.floor(count / 10));
   let next = step;

@@ -22,7 +22,7 @@ export async function benchUnchangedRescan(count: number): Promise<{ photos: num
     if (rows.length === 5000) await store.upsertPhotos(rows.splice(0));
   }
   await store.upsertPhotos(rows);
-  const service = new IndexService(store, () => Promise.reject(new Error('an unchanged re-scan must not need the model')), 'bench/clip', PHOTO_EXTENSIONS);
+  const service = new IndexService(store, () => Promise.reject(new Error('an unchanged re-scan must not need the model')), () => 'bench/clip', PHOTO_EXTENSIONS);
   const start = performance.now();
   const summary = await service.index([root]);
   const seconds = (performance.now() - start) / 1000;

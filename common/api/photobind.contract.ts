@@ -9,7 +9,7 @@ import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contra
 import { LibraryOverviewSchema, libraryMethods } from './contract/library.contract.ts';
 import { photosMethods } from './contract/photos.contract.ts';
 import { searchMethods } from './contract/search.contract.ts';
-import { SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
+import { ModelSwitchStateSchema, SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
 
 export const photobindApi = defineContract({
   methods: {
@@ -26,6 +26,8 @@ export const photobindApi = defineContract({
     /** Photos were added or removed, a folder was added, removed, went offline or came back. */
     onDidChangeLibrary: LibraryOverviewSchema,
     onDidChangeSettings: SettingsInfoSchema,
+    /** A search-model switch moved on (throttled to about one per second), finished or failed. */
+    onDidModelSwitchProgress: ModelSwitchStateSchema,
     /** A photo's caption changed (written by the model, or by a person). */
     onDidChangePhoto: z.object({ photo: PhotoSchema }),
     /** A piece of a streamed answer, sent only to the caller that asked. */
@@ -43,4 +45,4 @@ export type { ChatMessage } from './contract/chat.contract.ts';
 export type { IndexJob, IndexJobState } from './contract/indexing.contract.ts';
 export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';
 export type { SearchQueryFilters } from './contract/search.contract.ts';
-export type { SettingsInfo } from './contract/settings.contract.ts';
+export type { ModelSwitchState, SettingsInfo } from './contract/settings.contract.ts';

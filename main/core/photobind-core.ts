@@ -6,6 +6,7 @@ import { ConversationRepository } from './ask/conversation.repository.ts';
 import { CaptionService } from './captions/caption.service.ts';
 import { IndexService } from './indexer/index.service.ts';
 import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.service.ts';
+import { ReembedService } from './indexer/reembed.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
 import { LibrarySettingsRepository, writeFileAtomic, type LibrarySettings } from './library/library-settings.repository.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
@@ -32,7 +33,13 @@ export class PhotobindCore {
   readonly search: SearchService;
   readonly ask: AskService;
   readonly captions: CaptionService;
+  /** Switches the library to the model set's search model when its vectors come from another one. */
+  readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
+  /** The search model the running model process was started with. */
+  private modelClientClip = '';
+  /** A second model process, running only the search model being switched to. */
+  private switchClient: Promise<ModelProcessClient> | undefined;
 
   private constructor(
     readonly layout: LibraryLayout,
@@ -42,8 +49,9 @@ export class PhotobindCore {
     private readonly locator: ModelLocatorService,
     private readonly options: OpenLibraryOptions,
   ) {
-    this.index = new IndexService(store, () => this.models(), modelSet.clip, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending), () => this.captions.captionNew());
-    this.search = new SearchService(store, () => this.textEmbedder(), modelSet.clip);
+    this.index = new IndexService(store, () => this.models(), () => this.activeSearchModel, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending), () => this.captions.captionNew());
+    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel);
+    this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations), modelSet.caption);
   }
@@ -60,13 +68,41 @@ export class PhotobindCore {
       await settingsRepo.write(settings);
     }
     const store = await PhotoStoreRepository.open(layout.database);
+    // A library with no photos yet simply starts with the set's search model: nothing to re-embed.
+    await store.adoptSearchModel(getModelSet(settings.modelSet).clip);
     return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, new ModelLocatorService(layout.models), options);
+  }
+
+  /**
+   * The search model whose vectors the library holds. It differs from the model set's while a switch is
+   * pending: searches and new photos use it until `reembed` has re-embedded the library.
+   */
+  get activeSearchModel(): string {
+    return this.store.searchModelId ?? this.modelSet.clip;
+  }
+
+  /** True while the library's vectors come from another search model than the model set's. */
+  get switchPending(): boolean {
+    return this.reembed.needed(this.modelSet.clip);
+  }
+
+  /** How far a pending switch has got (vectors already staged, of how many photo contents), or null. */
+  async switchStatus(): Promise<{ from: string; to: string; reembedded: number; total: number } | null> {
+    if (!this.switchPending) return null;
+    const [contents, staged] = await Promise.all([this.store.photosByContent(), this.store.stagedHashes(this.modelSet.clip)]);
+    return { from: this.activeSearchModel, to: this.modelSet.clip, reembedded: [...contents.keys()].filter((h) => staged.has(h)).length, total: contents.size };
+  }
+
+  /** Re-embeds the library with the model set's search model, then searches with it (see ReembedService). */
+  switchSearchModel(options: Parameters<ReembedService['run']>[1] = {}): ReturnType<ReembedService['run']> {
+    return this.reembed.run(this.modelSet.clip, options);
   }
 
   /** The model process, started on first use (locating or downloading the search model first). */
   models(): Promise<ModelProcessClient> {
     this.modelClient ??= (async () => {
-      const clip = await this.spec(this.modelSet.clip, true);
+      const clipId = this.activeSearchModel;
+      const clip = await this.spec(clipId, true);
       const caption = await this.spec(this.modelSet.caption, false);
       const ask = await this.spec(this.modelSet.ask, false);
       const client = new ModelProcessClient({
@@ -78,10 +114,36 @@ export class PhotobindCore {
         thumbnailsDir: this.layout.thumbnails,
       });
       await client.start();
+      this.modelClientClip = clipId;
       return client;
     })();
     this.modelClient.catch(() => (this.modelClient = undefined));
     return this.modelClient;
+  }
+
+  /** The model process of a switch: only the new search model (downloaded first when allowed). */
+  private switchModels(): Promise<ModelProcessClient> {
+    this.switchClient ??= (async () => {
+      const clip = (await this.spec(this.modelSet.clip, true))!;
+      const client = new ModelProcessClient({
+        clip,
+        device: process.env.PHOTOBIND_DEVICE ?? this.settings.device,
+        threads: defaultThreadCount(os.availableParallelism()),
+        thumbnailsDir: this.layout.thumbnails,
+      });
+      await client.start();
+      return client;
+    })();
+    this.switchClient.catch(() => (this.switchClient = undefined));
+    return this.switchClient;
+  }
+
+  /** After a switch: the next request starts a model process with the new search model. */
+  private async afterSwitch(): Promise<void> {
+    const [main, next] = [this.modelClient, this.switchClient];
+    this.modelClient = undefined;
+    this.switchClient = undefined;
+    for (const client of [main, next]) await (await client?.catch(() => undefined))?.close();
   }
 
   /** A watcher over the library's roots, applying changes through the index service. */
@@ -97,7 +159,7 @@ export class PhotobindCore {
 
   private async textEmbedder() {
     const client = await this.models();
-    return { embedTexts: (texts: string[]) => client.request({ type: 'embedTexts', texts }) };
+    return { modelId: this.modelClientClip, embedTexts: (texts: string[]) => client.request({ type: 'embedTexts', texts }) };
   }
 
   private async photoCaptioner() {
@@ -133,8 +195,7 @@ export class PhotobindCore {
   }
 
   async close(): Promise<void> {
-    const client = await this.modelClient?.catch(() => undefined);
-    await client?.close();
+    for (const pending of [this.modelClient, this.switchClient]) await (await pending?.catch(() => undefined))?.close();
     this.store.close();
   }
 }

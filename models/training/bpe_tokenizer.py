@@ -1,12 +1,16 @@
 """Byte-level BPE for the toy models: learns merges from a corpus and writes Hub-style tokenizer files.
 
-Two flavours, matching the real families the toy models twin:
+Three flavours, matching the real families the toy models twin:
   * "clip": CLIPTokenizer (words end in "</w>", lower-cased, <|startoftext|>/<|endoftext|> around each text);
   * "gpt2": GPT-2 byte-level BPE (a leading space is part of the word, "Ġ"), used by the captioner and the
-    VQA model, with extra special tokens (e.g. "<image>") and an optional chat template.
+    VQA model, with extra special tokens (e.g. "<image>") and an optional chat template;
+  * "siglip": the multilingual search model's (SigLIP 2 uses Gemma's tokenizer): GPT-2-style byte-level BPE
+    whose words are Unicode letter runs (marks included, so a Thai phrase, written without spaces, is one
+    word), lower-cased, whitespace collapsed, "<eos>" after each text and "<pad>" to pad.
 
 The Python encoder here reproduces what transformers.js does with the written tokenizer.json for the ASCII
-text the toy world produces; tests/check scripts compare both (see export_check.py).
+text the toy world produces (and, for "siglip", for any text: its pre-tokenizer is written out below with
+Unicode categories); tests/check scripts compare both (see export_check.py, train_siglip.py).
 """
 
 from __future__ import annotations
@@ -39,8 +43,44 @@ BYTE_DECODER = {v: k for k, v in BYTE_ENCODER.items()}
 CLIP_SPLIT_JSON = r"'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"
 CLIP_SPLIT_PY = re.compile(r"'s|'t|'re|'ve|'m|'ll|'d|[A-Za-z]+|[0-9]|[^\sA-Za-z0-9]+")
 GPT2_SPLIT_PY = re.compile(r"'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\sA-Za-z0-9]+|\s+(?!\S)|\s+")
+# "siglip": a word is an optional space + a run of letters-or-marks, of digits, or of other symbols; or a run
+# of spaces. Python has no \p{..}: siglip_pretokenize() implements the same with unicodedata categories.
+SIGLIP_SPLIT_JSON = r" ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+"
+# transformers.js rewrites \s to \p{White_Space}: these code points.
+WHITE_SPACE = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                        "\u2028\u2029\u202f\u205f\u3000")
+SIGLIP_SPECIALS = ("<pad>", "<eos>", "<unk>")
 
 EOW = "</w>"
+
+
+def _char_class(ch: str) -> str:
+    if ch in WHITE_SPACE:
+        return "S"
+    cat = unicodedata.category(ch)[0]
+    return "L" if cat in "LM" else "N" if cat == "N" else "O"
+
+
+def siglip_pretokenize(text: str) -> list[str]:
+    """SIGLIP_SPLIT_JSON's matches, left to right (the first alternative that matches wins, runs are greedy)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        start = i
+        kind = _char_class(text[i])
+        if kind == "S":
+            if i + 1 < n and text[i] == " " and _char_class(text[i + 1]) != "S":
+                i += 1  # " ?" then a run of the next character's class
+                kind = _char_class(text[i])
+            else:
+                while i < n and _char_class(text[i]) == "S":
+                    i += 1
+                out.append(text[start:i])
+                continue
+        while i < n and _char_class(text[i]) == kind:
+            i += 1
+        out.append(text[start:i])
+    return out
 
 
 def _byte_chars(word: str) -> list[str]:
@@ -51,7 +91,7 @@ class ByteBPE:
     """A trained byte-level BPE: vocabulary, ranked merges and an encoder equal to the JSON tokenizer's."""
 
     def __init__(self, flavour: str, merges: list[tuple[str, str]], specials: Sequence[str]):
-        assert flavour in ("clip", "gpt2")
+        assert flavour in ("clip", "gpt2", "siglip")
         self.flavour = flavour
         self.merges = merges
         self.ranks = {pair: i for i, pair in enumerate(merges)}
@@ -109,15 +149,20 @@ class ByteBPE:
         text = unicodedata.normalize("NFC", text)
         if self.flavour == "clip":
             text = re.sub(r"\s+", " ", text)
+        elif self.flavour == "siglip":
+            text = "".join(" " if c in WHITE_SPACE else c for c in text)
+            text = re.sub(" +", " ", text).strip(" \ufeff")  # JS trim(): what is left of its set after the line above
         return text.lower()
 
     def pretokenize(self, text: str) -> list[str]:
+        if self.flavour == "siglip":
+            return siglip_pretokenize(text)
         pattern = CLIP_SPLIT_PY if self.flavour == "clip" else GPT2_SPLIT_PY
         return pattern.findall(text)
 
     def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
         """Token ids for text; special tokens written literally in the text are kept whole."""
-        assert text.isascii(), "the Python encoder covers ASCII text only"
+        assert text.isascii() or self.flavour == "siglip", "the Python encoder covers ASCII text only"
         ids: list[int] = []
         if self.specials:
             parts = re.split("(" + "|".join(re.escape(s) for s in self.specials) + ")", text)
@@ -131,6 +176,8 @@ class ByteBPE:
                 ids += self._word_ids(word)
         if add_special_tokens and self.flavour == "clip":
             ids = [self.bos_id] + ids + [self.eos_id]
+        elif add_special_tokens and self.flavour == "siglip":
+            ids = ids + [self.eos_id]
         return ids
 
     def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
@@ -149,11 +196,16 @@ class ByteBPE:
 
     @property
     def bos_id(self) -> int:
-        return self.vocab["<|startoftext|>" if self.flavour == "clip" else "<|endoftext|>"]
+        return self.vocab["<|startoftext|>" if self.flavour == "clip" else "<eos>" if self.flavour == "siglip"
+                          else "<|endoftext|>"]
 
     @property
     def eos_id(self) -> int:
-        return self.vocab["<|endoftext|>"]
+        return self.vocab["<eos>" if self.flavour == "siglip" else "<|endoftext|>"]
+
+    @property
+    def pad_id(self) -> int:
+        return self.vocab["<pad>"] if self.flavour == "siglip" else self.eos_id
 
     def __len__(self) -> int:
         return len(self.id_to_token)
@@ -215,6 +267,39 @@ class ByteBPE:
                 "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
                 "model": model,
             }
+        if self.flavour == "siglip":
+            eos = "<eos>"
+            return {
+                "version": "1.0",
+                "truncation": None,
+                "padding": None,
+                "added_tokens": added,
+                "normalizer": {
+                    "type": "Sequence",
+                    "normalizers": [
+                        {"type": "NFC"},
+                        {"type": "Replace", "pattern": {"Regex": r"\s+"}, "content": " "},
+                        {"type": "Strip", "strip_left": True, "strip_right": True},
+                        {"type": "Lowercase"},
+                    ],
+                },
+                "pre_tokenizer": {
+                    "type": "Sequence",
+                    "pretokenizers": [
+                        {"type": "Split", "pattern": {"Regex": SIGLIP_SPLIT_JSON}, "behavior": "Isolated", "invert": False},
+                        {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+                    ],
+                },
+                "post_processor": {
+                    "type": "TemplateProcessing",
+                    "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": eos, "type_id": 0}}],
+                    "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": eos, "type_id": 0}},
+                             {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": eos, "type_id": 0}}],
+                    "special_tokens": {eos: {"id": eos, "ids": [self.eos_id], "tokens": [eos]}},
+                },
+                "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+                "model": model,
+            }
         return {
             "version": "1.0",
             "truncation": None,
@@ -239,7 +324,20 @@ class ByteBPE:
             }
             for s in self.specials
         }
-        if self.flavour == "clip":
+        if self.flavour == "siglip":
+            cfg = {
+                # SigLIP 2 ships Gemma's tokenizer; transformers.js builds it from tokenizer.json alone
+                "tokenizer_class": "GemmaTokenizer",
+                "eos_token": "<eos>",
+                "unk_token": "<unk>",
+                "pad_token": "<pad>",
+                "padding_side": "right",
+                "do_lower_case": True,
+                "model_max_length": model_max_length,
+                "clean_up_tokenization_spaces": False,
+                "added_tokens_decoder": added_decoder,
+            }
+        elif self.flavour == "clip":
             cfg = {
                 "tokenizer_class": "CLIPTokenizer",
                 "bos_token": "<|startoftext|>",
@@ -276,8 +374,11 @@ class ByteBPE:
             json.dump(self.tokenizer_json(), f, ensure_ascii=False, separators=(",", ":"))
         with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
             json.dump(self.tokenizer_config(model_max_length, chat_template), f, ensure_ascii=False, indent=2)
-        specials_map = {"bos_token": "<|startoftext|>" if self.flavour == "clip" else "<|endoftext|>",
-                        "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "pad_token": "<|endoftext|>"}
+        if self.flavour == "siglip":
+            specials_map = {"eos_token": "<eos>", "unk_token": "<unk>", "pad_token": "<pad>"}
+        else:
+            specials_map = {"bos_token": "<|startoftext|>" if self.flavour == "clip" else "<|endoftext|>",
+                            "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "pad_token": "<|endoftext|>"}
         with open(os.path.join(folder, "special_tokens_map.json"), "w") as f:
             json.dump(specials_map, f, indent=2)
 

@@ -335,3 +335,84 @@ class LlavaVision(nn.Module):
 
     def forward(self, pixel_values):
         return self.projector(self.tower(pixel_values))
+
+
+# ---- SigLIP (bidirectional text encoder pooled at the last position; image side: MAP head) -------
+
+
+class SiglipText(nn.Module):
+    """SigLIP's text tower: token + position embeddings, bidirectional (non-causal) pre-LN blocks with no
+    attention mask, final LayerNorm; pooled = head(hidden state at the LAST position). Texts are padded to
+    max_len, so the last position is a pad token that attends to the whole text."""
+
+    def __init__(self, vocab: int, width: int = 96, layers: int = 2, heads: int = 4, max_len: int = 64, mlp: int = 2):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, width)
+        self.pos = nn.Parameter(torch.randn(max_len, width) * 0.01)
+        self.blocks = nn.ModuleList([Block(width, heads, mlp=mlp) for _ in range(layers)])
+        self.ln = nn.LayerNorm(width)
+        self.head = nn.Linear(width, width)
+        nn.init.normal_(self.tok.weight, std=0.02)
+
+    def forward(self, input_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(last_hidden_state [B, T, width], pooler_output [B, width])."""
+        x = self.tok(input_ids) + self.pos[:input_ids.shape[1]]
+        for b in self.blocks:
+            x = b(x)[0]
+        x = self.ln(x)
+        return x, self.head(x[:, -1])
+
+    def pooled(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """forward()[1] for less work (training): the last block computes only the last position's output,
+        whose keys and values still come from every position."""
+        x = self.tok(input_ids) + self.pos[:input_ids.shape[1]]
+        for b in self.blocks[:-1]:
+            x = b(x)[0]
+        last = self.blocks[-1]
+        h = last.ln1(x)
+        y = x[:, -1:] + last.attn(h[:, -1:], ctx=h)[0]
+        y = y + last.mlp(last.ln3(y))
+        return self.head(self.ln(y)[:, 0])
+
+
+class MapHead(nn.Module):
+    """SigLIP's multihead attention pooling: a learned probe attends to the tokens, then a residual MLP."""
+
+    def __init__(self, width: int, heads: int, mlp: int = 4):
+        super().__init__()
+        self.probe = nn.Parameter(torch.randn(1, 1, width) * 0.02)
+        self.attention = Attention(width, heads)
+        self.layernorm = nn.LayerNorm(width)
+        self.mlp = nn.Sequential(nn.Linear(width, mlp * width), nn.GELU(), nn.Linear(mlp * width, width))
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        x = self.attention(self.probe.expand(tokens.shape[0], -1, -1), ctx=tokens)[0]
+        x = x + self.mlp(self.layernorm(x))
+        return x[:, 0]
+
+
+class SiglipVisionHead(nn.Module):
+    """What LiT trains on top of a locked image tower: tokens -> linear projection to the model width ->
+    post LayerNorm (= last_hidden_state) -> MAP head (= pooler_output)."""
+
+    def __init__(self, tower_width: int = 128, width: int = 96, heads: int = 4, mlp: int = 4):
+        super().__init__()
+        self.proj = nn.Linear(tower_width, width)
+        self.post_layernorm = nn.LayerNorm(width)
+        self.head = MapHead(width, heads, mlp)
+
+    def forward(self, tower_tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        x = self.post_layernorm(self.proj(tower_tokens))
+        return x, self.head(x)
+
+
+class SiglipVision(nn.Module):
+    """The exported image side: locked tower + trained head; pixel_values -> (last_hidden_state, pooler_output)."""
+
+    def __init__(self, tower: VisionTower, head: SiglipVisionHead):
+        super().__init__()
+        self.tower = tower
+        self.head = head
+
+    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.head(self.tower(pixel_values))

@@ -44,11 +44,17 @@ def vocabulary() -> dict:
 # ---- albums and pixels --------------------------------------------------------------------------
 
 
-def _processor_dir() -> Path:
-    folder = DATA_DIR / "processor"
+def processor_key(processor: dict) -> str:
+    """Short digest of a preprocessor config: names the pixel caches it produced."""
+    return hashlib.sha1(json.dumps(processor, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _processor_dir(processor: dict) -> Path:
+    key = processor_key(processor)
+    folder = DATA_DIR / ("processor" if key == processor_key(PREPROCESSOR) else f"processor-{key}")
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "preprocessor_config.json", "w") as f:
-        json.dump(PREPROCESSOR, f, indent=2)
+        json.dump(processor, f, indent=2)
     return folder
 
 
@@ -68,23 +74,26 @@ def render_album(seed: int, count: int) -> Path:
 class Album:
     entries: list[dict]
     pixels: torch.Tensor  # uint8 [N, H, W, 3], the processor's resize + crop
+    processor_key: str = ""  # processor_key() of the config that made the pixels
 
     def __len__(self) -> int:
         return len(self.entries)
 
 
-def load_album(seed: int, count: int) -> Album:
+def load_album(seed: int, count: int, processor: dict = PREPROCESSOR) -> Album:
+    """Album `seed` with the model-input pixels that `processor` (a preprocessor_config.json, run by
+    transformers.js itself) makes of its photos; must produce IMAGE_SIZE x IMAGE_SIZE images."""
     folder = render_album(seed, count)
     entries = [json.loads(line) for line in open(folder / "manifest.jsonl") if line.strip()]
-    key = hashlib.sha1(json.dumps(PREPROCESSOR, sort_keys=True).encode()).hexdigest()[:10]
+    key = processor_key(processor)
     cache = folder / f"pixels-{key}.u8"
     if not cache.exists():
         print(f"[data] preparing pixels for {folder.name} with transformers.js' image processor", flush=True)
         tmp = cache.with_suffix(".tmp")
-        run_ts("models/training/prepare-pixels.ts", str(folder), str(_processor_dir()), str(tmp))
+        run_ts("models/training/prepare-pixels.ts", str(folder), str(_processor_dir(processor)), str(tmp))
         os.replace(tmp, cache)
     pixels = np.fromfile(cache, dtype=np.uint8).reshape(len(entries), IMAGE_SIZE, IMAGE_SIZE, 3)
-    return Album(entries, torch.from_numpy(pixels))
+    return Album(entries, torch.from_numpy(pixels), key)
 
 
 _MEAN = torch.tensor(CLIP_MEAN).view(1, 3, 1, 1) * 255

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the committed toy models: renders the toy-world training data, then trains and exports
-# toy-clip, toy-captioner and toy-vqa into models/toy (this is `npm run models:train`; see models/README.md).
+# toy-clip, toy-siglip, toy-captioner and toy-vqa into models/toy (this is `npm run models:train`; see models/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +17,7 @@ fi
 
 start=$(date +%s)
 "$PYTHON" models/training/train_clip.py
+"$PYTHON" models/training/train_siglip.py  # reuses toy-clip's image tower, locked
 "$PYTHON" models/training/train_captioner.py
 "$PYTHON" models/training/train_vqa.py
 end=$(date +%s)

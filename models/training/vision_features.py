@@ -11,8 +11,9 @@ import hashlib
 
 import torch
 
+from export_onnx import PREPROCESSOR
 from modules import ClipVision, VisionTower
-from toy_world_data import WORK_DIR, Album, to_input
+from toy_world_data import WORK_DIR, Album, processor_key, to_input
 
 
 def load_clip_vision() -> tuple[ClipVision, dict]:
@@ -33,9 +34,13 @@ def frozen_tower() -> tuple[VisionTower, dict]:
 
 @torch.no_grad()
 def tower_tokens(tower: VisionTower, album: Album, name: str, flips: bool) -> torch.Tensor:
-    """float16 [F, N, 36, width] tokens (F = 2 with mirrored images), cached next to the CLIP checkpoint."""
+    """float16 [F, N, 36, width] tokens (F = 2 with mirrored images), cached next to the CLIP checkpoint.
+
+    The cache is named by the CLIP checkpoint and, for pixels from another preprocessor than the toy CLIP's
+    (e.g. toy-siglip's), by that preprocessor too."""
     digest = hashlib.sha1((WORK_DIR / "clip.pt").read_bytes()).hexdigest()[:10]
-    cache = WORK_DIR / f"tokens-{name}-{digest}-{'flip' if flips else 'plain'}.pt"
+    pixels = "" if album.processor_key in ("", processor_key(PREPROCESSOR)) else f"-px{album.processor_key}"
+    cache = WORK_DIR / f"tokens-{name}-{digest}{pixels}-{'flip' if flips else 'plain'}.pt"
     if cache.exists():
         return torch.load(cache)
     tower.eval()

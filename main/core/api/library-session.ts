@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../../../common/api/api-error.ts';
 import { EventHub } from '../../../common/api/event-hub.ts';
-import { photobindApi, type IndexJob, type LibraryOverview, type SettingsInfo } from '../../../common/api/photobind.contract.ts';
+import { photobindApi, type IndexJob, type LibraryOverview, type ModelSwitchState, type SettingsInfo } from '../../../common/api/photobind.contract.ts';
 import type { LibraryWatchService, WatchOptions } from '../indexer/library-watch.service.ts';
 import { LibrarySettingsRepository, type LibrarySettings } from '../library/library-settings.repository.ts';
 import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
@@ -33,6 +33,8 @@ export const DEMO_ALBUM_FOLDER = 'demo-album';
 export const DEMO_MODEL_SET = 'toy';
 /** While indexing, windows are told about new photos at most this often. */
 const LIVE_UPDATE_MS = 4000;
+/** Model-switch progress goes out at most this often. */
+const SWITCH_PROGRESS_MS = 1000;
 
 export class LibrarySession {
   readonly events = new EventHub(photobindApi);
@@ -47,6 +49,8 @@ export class LibrarySession {
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private lastLiveUpdate = 0;
+  private modelSwitch: ModelSwitchState | null = null;
+  private switchRun: { done: Promise<void>; abort: AbortController } | undefined;
   private readonly settingsRepo: LibrarySettingsRepository;
   private readonly log: (line: string) => void;
 
@@ -58,7 +62,7 @@ export class LibrarySession {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.catalog = new PhotoCatalog(async () => {
       const current = await this.core();
-      return { store: current.store, modelId: current.modelSet.clip };
+      return { store: current.store };
     });
     this.jobs = new IndexJobQueue(
       (state) => this.events.emit('onDidIndexProgress', state),
@@ -80,6 +84,7 @@ export class LibrarySession {
     const roots = (await session.readSettings()).roots;
     if (roots.length && (options.catchUp ?? true)) session.enqueueIndex('rescan', 'Checking your folders for changes', roots);
     else await session.restartWatcher();
+    session.startModelSwitch(); // a switch interrupted by closing the app goes on where it stopped
     return session;
   }
 
@@ -128,19 +133,18 @@ export class LibrarySession {
   async overview(): Promise<LibraryOverview> {
     const core = await this.core();
     const settings = await this.readSettings();
-    const modelId = core.modelSet.clip;
     const roots = await Promise.all(
       settings.roots.map(async (root) => ({
         path: root,
         name: path.basename(root) || root,
         online: await isDirectory(root),
         isDemo: root === this.demoDir,
-        photoCount: await core.store.countPhotos(filterToSql({ modelId, folder: root }, path.sep)),
+        photoCount: await core.store.countPhotos(filterToSql({ folder: root }, path.sep)),
       })),
     );
     return {
       libraryDir: core.layout.root,
-      photoCount: await core.store.countPhotos(filterToSql({ modelId }, path.sep)),
+      photoCount: await core.store.countPhotos(),
       problemCount: (await core.store.problemMap()).size,
       roots,
       modelSet: core.modelSet.name,
@@ -153,13 +157,63 @@ export class LibrarySession {
     return {
       libraryDir: core.layout.root,
       modelSet: core.modelSet.name,
+      activeSearchModel: core.activeSearchModel,
+      modelSwitch: this.modelSwitch,
       modelSets: Object.values(MODEL_SETS).map((set) => ({ name: set.name, description: set.description })),
       device: { preferred: process.env.PHOTOBIND_DEVICE ?? settings.device, active: await core.activeDevice() },
       models: await modelAvailability(core.modelSet, core.layout.models),
     };
   }
 
-  /** Reopens the core with another model set; photos are re-embedded by a rescan. */
+  /**
+   * Re-embeds the library in the background when the model set's search model is not the one its vectors
+   * come from; searches keep using the old vectors meanwhile. Progress goes out as onDidModelSwitchProgress.
+   */
+  startModelSwitch(): void {
+    const core = this.coreValue;
+    if (this.switchRun || this.closed || !core.switchPending) return;
+    const abort = new AbortController();
+    const from = core.activeSearchModel;
+    const to = core.modelSet.clip;
+    let lastEmit = 0;
+    const publish = (state: ModelSwitchState, force = false) => {
+      this.modelSwitch = state;
+      if (!force && Date.now() - lastEmit < SWITCH_PROGRESS_MS) return;
+      lastEmit = Date.now();
+      this.events.emit('onDidModelSwitchProgress', state);
+    };
+    publish({ from, to, state: 'running', total: 0, done: 0, failed: 0, rate: 0, etaSeconds: null, error: null }, true);
+    const done = core.switchSearchModel({
+      signal: abort.signal,
+      onProgress: (p) => publish({ from, to, state: p.phase === 'embedding' ? 'running' : p.phase === 'switching' ? 'switching' : 'done', total: p.total, done: p.done, failed: p.failed, rate: p.rate, etaSeconds: p.etaSeconds, error: null }, p.phase !== 'embedding'),
+    }).then(
+      async (summary) => {
+        publish({ ...this.modelSwitch!, state: 'done', etaSeconds: 0 }, true);
+        this.catalog.invalidate();
+        this.libraryChanged(0);
+        this.events.emit('onDidChangeSettings', await this.settingsInfo());
+        // Photos that could not be read during the switch (offline folder) are re-embedded by a rescan.
+        const roots = (await this.readSettings()).roots;
+        if (summary.waiting > 0 && roots.length) this.enqueueIndex('rescan', 'Indexing photos the new search model has not seen yet', roots);
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return; // closing or switching again; staged work is kept for next time
+        const message = (error as Error).message;
+        publish({ ...this.modelSwitch!, state: 'failed', error: `Re-embedding the photos with ${to} stopped: ${message}` }, true);
+        this.log(`photobind: re-embedding with ${to} stopped: ${message}`);
+      },
+    ).catch((error: unknown) => this.log(`photobind: after the model switch: ${(error as Error).message}`))
+      .finally(() => (this.switchRun = undefined));
+    this.switchRun = { done, abort };
+  }
+
+  private async stopModelSwitch(): Promise<void> {
+    const run = this.switchRun;
+    run?.abort.abort();
+    await run?.done;
+  }
+
+  /** Reopens the core with another model set; a new search model re-embeds the photos in the background. */
   async switchModelSet(name: string): Promise<void> {
     try {
       getModelSet(name);
@@ -172,6 +226,8 @@ export class LibrarySession {
     let release!: () => void;
     this.reopening = new Promise<void>((resolve) => (release = resolve));
     try {
+      await this.stopModelSwitch();
+      this.modelSwitch = null;
       await this.stopWatcher();
       await current.close();
       this.coreValue = await PhotobindCore.open({ libraryDir: current.layout.root, modelSet: name, allowDownload: this.options.allowDownload ?? false });
@@ -183,10 +239,9 @@ export class LibrarySession {
       release();
     }
     this.catalog.invalidate();
+    this.startModelSwitch();
     this.events.emit('onDidChangeSettings', await this.settingsInfo());
-    const roots = (await this.readSettings()).roots;
-    if (roots.length) this.enqueueIndex('rescan', `Re-indexing with the ${name} models`, roots);
-    else await this.restartWatcher();
+    await this.restartWatcher();
     this.libraryChanged(0);
   }
 
@@ -231,6 +286,7 @@ export class LibrarySession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.jobs.cancelAll();
+    await this.stopModelSwitch();
     await this.jobs.idle();
     this.closed = true;
     clearTimeout(this.changeTimer);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
 import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
-import { filterToSql, sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 interface CatalogEntry {
   path: string;
@@ -21,7 +21,6 @@ interface Catalog {
 
 export interface CatalogSource {
   store: PhotoStoreRepository;
-  modelId: string;
 }
 
 export class PhotoCatalog {
@@ -60,8 +59,9 @@ export class PhotoCatalog {
   }
 
   private async build(): Promise<Catalog> {
-    const { store, modelId } = await this.source();
-    const photos = await store.listPhotos(filterToSql({ modelId }, path.sep));
+    // Every photo of the library, including ones waiting to be re-embedded after a model switch.
+    const { store } = await this.source();
+    const photos = await store.listPhotos();
     photos.sort((a, b) => {
       const da = a.takenAt ?? '';
       const db = b.takenAt ?? '';

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photobindApi, type IndexJobState, type PhotobindClient } from '../../../common/api/photobind.contract.ts';
+import { photobindApi, type IndexJobState, type ModelSwitchState, type PhotobindClient } from '../../../common/api/photobind.contract.ts';
 import { createClient, serve } from '../../../common/api/rpc.ts';
 import { getModelSet } from '../models/model-catalog.ts';
 import { renderDemoAlbum } from '../toy-world/demo-album.ts';
@@ -109,5 +109,43 @@ describe.each(TRANSPORTS)('the Photobind API over $name', (kind) => {
     expect(edited.photo).toMatchObject({ caption: 'My own words', captionEdited: true });
     await client.library.removeFolder({ path: root });
     await expect(client.library.overview({})).resolves.toMatchObject({ photoCount: 0, roots: [] });
+  });
+});
+
+describe('switching the model set through the API', () => {
+  it.runIf(hasToySearch)('re-embeds in the background with progress events, then searches with the new model', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-api-switch-'));
+    const session = await LibrarySession.open({ libraryDir: path.join(dir, 'library'), modelSet: 'toy', watch: false, log: () => {} });
+    const pair = await TRANSPORTS[0]!.open();
+    try {
+      serve(createPhotobindApi(session), pair.server);
+      const client = createClient(photobindApi, pair.client);
+      const album = path.join(dir, 'album');
+      await renderDemoAlbum({ outDir: album, count: 8, seed: 5 });
+      const { job } = await client.library.addFolder({ path: album });
+      expect(await finished(client, job.id)).toMatchObject({ state: 'done' });
+
+      const states: ModelSwitchState[] = [];
+      const done = new Promise<ModelSwitchState>((resolve) =>
+        client.on('onDidModelSwitchProgress', (state) => {
+          states.push(state);
+          if (state.state === 'done' || state.state === 'failed') resolve(state);
+        }),
+      );
+      const info = await client.settings.setModelSet({ modelSet: 'toy-multilingual' });
+      expect(info.modelSet).toBe('toy-multilingual');
+      expect(info.modelSwitch).toMatchObject({ from: 'photobind/toy-clip', to: 'photobind/toy-siglip' });
+      expect(await done).toMatchObject({ state: 'done', total: 8, done: 8, failed: 0 });
+      expect(states[0]!.state).toBe('running');
+      const after = await client.settings.get({});
+      expect(after.activeSearchModel).toBe('photobind/toy-siglip');
+      const { hits } = await client.search.query({ text: 'รถยนต์', limit: 3 });
+      expect(hits.length).toBeGreaterThan(0);
+      await expect(client.library.overview({})).resolves.toMatchObject({ photoCount: 8 });
+    } finally {
+      await pair.close();
+      await session.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

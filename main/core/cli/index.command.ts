@@ -45,8 +45,29 @@ export function registerIndexCommand(program: Command): void {
           },
         });
         clearStatus();
-        const result = { ...summary, roots, device: await core.activeDevice(), models: core.modelSet.name, warnings };
+        // A new search model (from --models) re-embeds the whole library here; a kill resumes next run.
+        let modelSwitch: Awaited<ReturnType<typeof core.switchSearchModel>> | null = null;
+        if (core.switchPending) {
+          const from = core.activeSearchModel;
+          if (!options.json) console.log(`Re-embedding the library for the search model ${core.modelSet.clip} (searches use ${from} until this is done)…`);
+          modelSwitch = await core.switchSearchModel({
+            batchSize: opts.batchSize,
+            onProgress: (p) => {
+              if (options.json) return;
+              if (p.phase === 'embedding') status(`Re-embedding ${p.done}/${p.total} · ${p.rate.toFixed(1)} photos/s · ${p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating'}${p.failed ? ` · ${p.failed} unreadable now` : ''}`);
+              else if (p.phase === 'switching') status('Switching searches to the new vectors…');
+            },
+          });
+          clearStatus();
+          if (modelSwitch.waiting > 0) {
+            // Photos not readable during the switch get the new model's vectors as soon as they are.
+            const catchUp = await core.index.index(roots);
+            modelSwitch = { ...modelSwitch, waiting: Math.max(0, modelSwitch.waiting - catchUp.indexed) };
+          }
+        }
+        const result = { ...summary, roots, device: await core.activeDevice(), models: core.modelSet.name, searchModel: core.activeSearchModel, modelSwitch, warnings };
         if (options.json) return printJson(result);
+        if (modelSwitch?.switched) console.log(`Searches now use ${core.activeSearchModel}: ${modelSwitch.photos} photos re-embedded${modelSwitch.waiting ? `, ${modelSwitch.waiting} waiting until their folder is back online` : ''}.`);
         console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
         if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
         for (const warning of warnings) console.log(`warning: ${warning}`);

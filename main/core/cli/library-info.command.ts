@@ -66,6 +66,8 @@ export function registerLibraryInfoCommands(program: Command): void {
           pending,
           failed: problems.size,
           models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask },
+          searchModel: core.activeSearchModel,
+          modelSwitch: await core.switchStatus(),
           device: device?.device ?? null,
           deviceFallbacks: (device?.fallbacks ?? []).map((f) => ({ ...f, explanation: explainDeviceFallback(f.device, f.reason) })),
           modelError: client instanceof Error ? client.message : null,
@@ -75,7 +77,9 @@ export function registerLibraryInfoCommands(program: Command): void {
         if (options.json) return printJson(result);
         console.log(`Library     ${result.library}`);
         console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.size} with problems`);
-        console.log(`Models      ${core.modelSet.name} (search: ${core.modelSet.clip})`);
+        console.log(`Models      ${core.modelSet.name} (search: ${core.activeSearchModel})`);
+        const sw = result.modelSwitch;
+        if (sw) console.log(`Switching   to ${sw.to}: ${sw.reembedded} of ${sw.total} photos re-embedded; searches use ${sw.from} until done (run \`photobind index\` to finish)`);
         console.log(`Device      ${result.device ?? 'not available'}`);
         for (const f of result.deviceFallbacks) console.log(`            ${f.device} skipped: ${f.explanation}`);
         if (result.modelError) console.log(`Model       ${result.modelError}`);

@@ -9,13 +9,14 @@ import { registerModelsCommand } from './models.command.ts';
 import { registerSearchCommands } from './search.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
+import { MODEL_SETS } from '../models/model-catalog.ts';
 
 export function buildProgram(): Command {
   const program = new Command()
     .name('photobind')
     .description('Search, caption and ask about your own photos, offline.')
     .option('--library <dir>', 'library folder (default: $PHOTOBIND_LIBRARY or your per-user data folder)')
-    .option('--models <set>', 'model set: "default" (real models) or "toy" (bundled demo models); remembered per library')
+    .option('--models <set>', `model set: ${Object.keys(MODEL_SETS).map((name) => `"${name}"`).join(', ')} ("default": real models, "toy": bundled demo models); remembered per library`)
     .option('--json', 'machine-readable output on stdout')
     .showHelpAfterError()
     .exitOverride();

@@ -44,6 +44,7 @@ describe('photobind models', () => {
     expect(listed.modelSet).toBe('default');
     expect(listed.models.find((m) => m.id === ID)).toMatchObject({ task: 'clip', family: 'clip', licence: 'MIT', languages: ['en'], installed: true, origin: 'download', dtype: 'q8', sets: ['default'] });
     expect(listed.models.find((m) => m.id === 'onnx-community/siglip2-base-patch16-224-ONNX')).toMatchObject({ installed: false, sets: ['multilingual'] });
+    expect(listed.models.find((m) => m.id === 'photobind/toy-siglip')).toMatchObject({ family: 'siglip', languages: ['en', 'th'], installed: true, origin: 'bundled', sets: ['toy-multilingual'] });
   });
 
   it('remove deletes it; import puts a folder in its place', async () => {

@@ -67,7 +67,10 @@ export function registerSearchCommands(program: Command): void {
   ).action(async (query: string, flags: SearchFlags, command: Command) => {
     const options = globalOptions(command);
     const searchOptions = toSearchOptions(flags);
-    await withCore(options, async (core) => printHits(await core.search.search(query, searchOptions), options.json));
+    await withCore(options, async (core) => {
+      if (core.switchPending) process.stderr.write(`note: results come from ${core.activeSearchModel} until the library is re-embedded for ${core.modelSet.clip} (photobind index).\n`);
+      printHits(await core.search.search(query, searchOptions), options.json);
+    });
   });
 
   addSearchFlags(

@@ -27,10 +27,27 @@ export function registerWatchCommand(program: Command): void {
         const caughtUp = await core.index.index(online);
         if (options.json) printJson({ event: 'ready', roots, offline: watcher.offlineRoots, ...caughtUp });
         else console.log(`Watching ${roots.length} folder(s)${watcher.offlineRoots.length ? ` (${watcher.offlineRoots.length} offline)` : ''}; caught up: ${caughtUp.indexed} new, ${caughtUp.removed} removed. Press Ctrl-C to stop.`);
+        // A new search model re-embeds the library in the background; searches use the old one until then.
+        const stopSwitch = new AbortController();
+        let lastReport = 0;
+        const switching = core.switchPending
+          ? core.switchSearchModel({
+              signal: stopSwitch.signal,
+              onProgress: (p) => {
+                if (p.phase === 'embedding' && Date.now() - lastReport < 5000) return;
+                lastReport = Date.now();
+                say(p.phase === 'done' ? 'switched' : 're-embedding', { model: p.model, done: p.done, total: p.total });
+              },
+            }).catch((error: Error) => {
+              if (!stopSwitch.signal.aborted) say('error', { message: `Re-embedding with ${core.modelSet.clip} stopped: ${error.message}` });
+            })
+          : Promise.resolve();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        stopSwitch.abort(); // what was re-embedded is kept; the next run goes on from there
+        await switching;
         await watcher.stop();
       });
     });

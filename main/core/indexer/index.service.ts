@@ -37,18 +37,48 @@ export interface IndexSummary {
 }
 
 export class IndexService {
+  /** Index passes and model switches run one at a time (see [Note: vector spaces]). */
+  private lock: Promise<unknown> = Promise.resolve();
+  /** The search model of the pass in progress: every row it writes is labelled with it. */
+  private modelId = '';
+
   constructor(
     private readonly store: PhotoStoreRepository,
     private readonly embedder: () => Promise<PhotoEmbedder>,
-    private readonly modelId: string,
+    /** The search model whose vectors the library holds now (changes when a model switch completes). */
+    private readonly activeModel: () => string,
     private readonly extensions: ReadonlySet<string>,
     private readonly writePending: (pending: number) => Promise<void> = async () => {},
     /** Runs after a pass that added photos (e.g. captioning them when the library's autoCaption is on). */
     private readonly afterNewPhotos: () => Promise<unknown> = async () => {},
   ) {}
 
+  /** Runs `work` while no index pass runs (and starts none until it is done). */
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
   /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */
   async index(roots: string[], options: IndexOptions = {}): Promise<IndexSummary> {
+    const summary = await this.exclusively(() => {
+      this.modelId = this.activeModel();
+      return this.indexPass(roots, options);
+    });
+    return this.followUp(summary, options);
+  }
+
+  /** Applies known changes (from the watcher): index these files, forget these paths. */
+  async applyChanges(files: ScannedFile[], removed: string[], options: IndexOptions = {}): Promise<IndexSummary> {
+    const summary = await this.exclusively(() => {
+      this.modelId = this.activeModel();
+      return this.changesPass(files, removed, options);
+    });
+    return this.followUp(summary, options);
+  }
+
+  private async indexPass(roots: string[], options: IndexOptions): Promise<IndexSummary> {
     const started = Date.now();
     const summary = emptySummary();
     const stamps = await this.store.fileStamps();
@@ -80,8 +110,7 @@ export class IndexService {
     return summary;
   }
 
-  /** Applies known changes (from the watcher): index these files, forget these paths. */
-  async applyChanges(files: ScannedFile[], removed: string[], options: IndexOptions = {}): Promise<IndexSummary> {
+  private async changesPass(files: ScannedFile[], removed: string[], options: IndexOptions): Promise<IndexSummary> {
     const started = Date.now();
     const summary = emptySummary();
     summary.scanned = files.length;
@@ -222,10 +251,15 @@ export class IndexService {
       await this.store.ensureTextIndex();
     }
     emit('done');
+  }
+
+  /** Runs the follow-up of a pass that added photos, outside the lock (captioning may take long). */
+  private async followUp(summary: IndexSummary, options: IndexOptions): Promise<IndexSummary> {
     if (summary.indexed > 0) {
       // Indexing succeeded whatever happens here: a failed follow-up (no captioner yet) is a warning.
       await this.afterNewPhotos().catch((error: unknown) => options.onWarning?.({ path: '', reason: `Automatic captioning did not run: ${(error as Error).message}` }));
     }
+    return summary;
   }
 
   private location(file: ScannedFile) {

@@ -6,6 +6,8 @@ import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.r
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 
 export interface TextEmbedder {
+  /** The model the texts are embedded with (its vectors are only comparable with its own). */
+  readonly modelId: string;
   embedTexts(texts: string[]): Promise<Float32Array[]>;
 }
 
@@ -49,7 +51,8 @@ export class SearchService {
   constructor(
     private readonly store: PhotoStoreRepository,
     private readonly embedder: () => Promise<TextEmbedder>,
-    private readonly modelId: string,
+    /** The search model whose vectors the library holds now. */
+    private readonly activeModel: () => string,
   ) {}
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -63,15 +66,19 @@ export class SearchService {
       else if (looksLikePath(term.text) && /\.\w{2,5}$/.test(term.text)) throw new SearchError(`${term.text} is not a photo in this library; index its folder first, or search with words.`);
       else textTerms.push(i);
     }
+    // Vectors are compared only within the space of the model that made the query's vector.
+    let space = this.activeModel();
     if (textTerms.length) {
       const embedder = await this.embedder();
       const embedded = await embedder.embedTexts(textTerms.map((i) => terms[i]!.text));
       textTerms.forEach((termIndex, j) => (vectors[termIndex] = embedded[j]!));
+      if (embedder.modelId !== space && textTerms.length < terms.length) throw new SearchError('The library has just switched search models; search again.');
+      space = embedder.modelId;
     }
     const vector = combineVectors(vectors, terms.map((t) => t.weight));
     // A plain query (no arithmetic, no photo terms) also searches captions and file names literally.
     const plainText = terms.length === 1 && textTerms.length === 1 && terms[0]!.weight > 0 ? terms[0]!.text : undefined;
-    return plainText ? this.hybrid(plainText, vector, options) : this.nearest(vector, options);
+    return plainText ? this.hybrid(plainText, vector, space, options) : this.nearest(vector, space, options);
   }
 
   /**
@@ -80,9 +87,9 @@ export class SearchService {
    * Scores shown stay cosine similarities; full-text hits are exempt from the relevance floor. A query the
    * full-text parser cannot read falls back to the vector ranking alone.
    */
-  private async hybrid(text: string, vector: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+  private async hybrid(text: string, vector: Float32Array, modelId: string, options: SearchOptions): Promise<SearchHit[]> {
     const limit = options.limit ?? 20;
-    const filter = filterToSql({ ...options, modelId: this.modelId }, path.sep);
+    const filter = filterToSql({ ...options, modelId }, path.sep);
     const [vectorHits, textPhotos] = await Promise.all([this.store.nearest(vector, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
     const floorKept = new Set(applyRelevanceFloor(vectorHits, options.relativeFloor ?? 0.75, options.minScore).map((h) => h.photo.path));
     const fused = new Map<string, { hit: SearchHit; fused: number }>();
@@ -104,15 +111,16 @@ export class SearchService {
   async similar(photoPath: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const photo = await this.store.getPhotoWithVector(path.resolve(photoPath));
     if (!photo) throw new SearchError(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
-    const hits = await this.nearest(photo.vector, { ...options, relativeFloor: options.relativeFloor ?? 0 });
+    if (photo.modelId !== this.activeModel()) throw new SearchError(`${photoPath} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
+    const hits = await this.nearest(photo.vector, photo.modelId, { ...options, relativeFloor: options.relativeFloor ?? 0 });
     const self = hits.findIndex((h) => h.photo.path === photo.path);
     if (self > 0) hits.unshift(...hits.splice(self, 1));
     return hits;
   }
 
-  private async nearest(vector: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+  private async nearest(vector: Float32Array, modelId: string, options: SearchOptions): Promise<SearchHit[]> {
     const limit = options.limit ?? 20;
-    const filter = filterToSql({ ...options, modelId: this.modelId }, path.sep);
+    const filter = filterToSql({ ...options, modelId }, path.sep);
     const hits = await this.store.nearest(vector, limit, filter);
     const kept = applyRelevanceFloor(hits, options.relativeFloor ?? 0.75, options.minScore);
     return options.sort === 'date' ? sortByDate(kept) : kept;

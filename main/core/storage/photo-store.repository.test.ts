@@ -58,4 +58,52 @@ describe('PhotoStoreRepository', () => {
     expect((await store.problemMap()).size).toBe(0);
     store.close();
   });
+
+  it('switches vector spaces: stages another model\'s vectors, then swaps them in at once, keeping every row', async () => {
+    let store = await PhotoStoreRepository.open(dir);
+    await store.upsertPhotos([photo('a.jpg', [1, 0, 0]), photo('b.jpg', [0, 1, 0], { caption: 'a dog' }), photo('offline.jpg', [0, 0, 1])]);
+    expect(store.searchModelId).toBe('m');
+    // The new model makes 2-d vectors; the photo in an offline folder gets none.
+    await store.stageVectors('m2', [{ contentHash: 'hash-a.jpg', vector: Float32Array.from([1, 0]) }]);
+    store.close();
+    store = await PhotoStoreRepository.open(dir); // staged work survives a restart
+    expect(await store.stagedHashes('m2')).toEqual(new Set(['hash-a.jpg']));
+    expect(await store.stagedHashes('m3')).toEqual(new Set());
+    await store.stageVectors('m2', [{ contentHash: 'hash-b.jpg', vector: Float32Array.from([0, 1]) }]);
+    // Until the switch, searches still see the old vectors.
+    expect((await store.nearest(Float32Array.from([1, 0, 0]), 5, filterToSql({ modelId: 'm' }))).map((h) => h.photo.fileName)[0]).toBe('a.jpg');
+
+    expect(await store.switchVectorSpace('m2')).toEqual({ switched: 2, waiting: 1 });
+    expect(store.searchModelId).toBe('m2');
+    expect(await store.vectorDimension()).toBe(2);
+    expect(await store.countPhotos()).toBe(3);
+    expect((await store.getPhoto('/photos/b.jpg'))?.caption).toBe('a dog');
+    const hits = await store.nearest(Float32Array.from([0, 1]), 5, filterToSql({ modelId: 'm2' }));
+    expect(hits.map((h) => h.photo.fileName)).toEqual(['b.jpg', 'a.jpg']); // the waiting photo is not mixed in
+    expect((await store.getPhoto('/photos/offline.jpg'))?.modelId).toBe('m');
+    // A query vector of the old size finds nothing instead of failing.
+    expect(await store.nearest(Float32Array.from([1, 0, 0]), 5)).toEqual([]);
+    // A batch embedded by the old model that lands after the switch is kept without its vector.
+    await store.upsertPhotos([photo('late.jpg', [1, 0, 0])]);
+    expect((await store.getPhotoWithVector('/photos/late.jpg'))?.vector).toEqual(new Float32Array(2));
+    store.close();
+
+    store = await PhotoStoreRepository.open(dir);
+    expect(store.searchModelId).toBe('m2');
+    expect(await store.countPhotos()).toBe(4);
+    expect(await store.stagedHashes('m2')).toEqual(new Set());
+    store.close();
+  });
+
+  it('starts an empty library with any model, even after another model\'s empty table', async () => {
+    const store = await PhotoStoreRepository.open(dir);
+    expect(await store.adoptSearchModel('m')).toBe(true);
+    await store.upsertPhotos([photo('a.jpg', [1, 0, 0])]);
+    expect(await store.adoptSearchModel('m2')).toBe(false); // it holds photos: a switch must re-embed them
+    await store.deletePhotos(['/photos/a.jpg']);
+    expect(await store.adoptSearchModel('m2')).toBe(true);
+    await store.upsertPhotos([photo('b.jpg', [1, 0], { modelId: 'm2' })]);
+    expect(await store.vectorDimension()).toBe(2);
+    store.close();
+  });
 });

@@ -3,12 +3,37 @@
 // Everything else talks to this class, so the storage engine can change without touching services.
 // Writes are merge-inserts keyed by path and each LanceDB commit is atomic, so a kill at any moment
 // leaves the previous version intact and a re-run never duplicates a row.
+//
+// [Note: vector spaces]
+// Every vector in the photos table comes from ONE search model, the library's active vector space
+// (recorded with the table's name in vector-space.json). Switching models stages the new model's vectors
+// in a side table keyed by content hash while searches keep using the old ones; the switch then writes a
+// complete new photos table and flips the pointer file atomically. A row that was not re-embedded (its
+// folder was offline, or it arrived from a model that is no longer active) is kept with a zero vector
+// and its old modelId: searches filter on the active modelId, so it is never mixed in, and the next index
+// pass re-embeds it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import type { Photo, PhotoProblemRecord, ProblemKind, SearchFilters } from '../../../common/photo.types.ts';
+import { writeFileAtomic } from '../library/library-settings.repository.ts';
 
 const PHOTOS = 'photos';
 const PROBLEMS = 'problems';
+const STAGING = 'reembed_staging';
+const VECTOR_SPACE_FILE = 'vector-space.json';
+/** Rows copied per commit when a switch rewrites the photos table. */
+const SWITCH_CHUNK = 2_000;
+
+interface VectorSpace {
+  /** Name of the table that holds the photos (changes at each model switch). */
+  photosTable: string;
+  /** Search model whose vectors the table holds; null while the library is new. */
+  modelId: string | null;
+  /** Model whose vectors are being staged for a switch, if any. */
+  staging: string | null;
+}
 
 /** A photo row as stored: the domain photo plus its vector. */
 export interface StoredPhoto extends Photo {
@@ -26,6 +51,13 @@ export interface FileStamp {
 export interface VectorHit {
   photo: Photo;
   score: number;
+}
+
+function stagingSchema(dimension: number): Schema {
+  return new Schema([
+    new Field('contentHash', new Utf8()),
+    new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true))),
+  ]);
 }
 
 function photosSchema(dimension: number): Schema {
@@ -173,13 +205,27 @@ export function filterToSql(filters: SearchFilters & { modelId?: string }, folde
 export class PhotoStoreRepository {
   private photos: lancedb.Table | undefined;
   private problems: lancedb.Table | undefined;
+  private space: VectorSpace = { photosTable: PHOTOS, modelId: null, staging: null };
+  /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]). */
+  private writes: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly db: lancedb.Connection) {}
+  private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {}
 
   static async open(databaseDir: string): Promise<PhotoStoreRepository> {
-    const store = new PhotoStoreRepository(await lancedb.connect(databaseDir));
+    const store = new PhotoStoreRepository(await lancedb.connect(databaseDir), databaseDir);
+    await store.readVectorSpace();
     const names = await store.db.tableNames();
-    if (names.includes(PHOTOS)) store.photos = await store.db.openTable(PHOTOS);
+    if (names.includes(store.space.photosTable)) store.photos = await store.db.openTable(store.space.photosTable);
+    // A switch killed before its pointer flip leaves a new table behind; one killed after, the old one.
+    for (const name of names) {
+      if (name.startsWith(PHOTOS) && name !== store.space.photosTable) await store.db.dropTable(name);
+    }
+    if (names.includes(STAGING) && !store.space.staging) await store.db.dropTable(STAGING);
+    if (store.photos && store.space.modelId === null) {
+      // Libraries from before vector-space.json: every row was written by one model.
+      const first = (await store.photos.query().select(['modelId']).limit(1).toArray()) as Row[];
+      if (first[0]) await store.writeVectorSpace({ ...store.space, modelId: str(first[0], 'modelId') });
+    }
     store.problems = names.includes(PROBLEMS)
       ? await store.db.openTable(PROBLEMS)
       : await store.db.createEmptyTable(PROBLEMS, problemsSchema, { existOk: true });
@@ -190,6 +236,48 @@ export class PhotoStoreRepository {
     this.photos?.close();
     this.problems?.close();
     this.db.close();
+  }
+
+  private async readVectorSpace(): Promise<void> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(path.join(this.dir, VECTOR_SPACE_FILE), 'utf8')) as Partial<VectorSpace>;
+      this.space = { photosTable: parsed.photosTable ?? PHOTOS, modelId: parsed.modelId ?? null, staging: parsed.staging ?? null };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`The library's ${VECTOR_SPACE_FILE} is damaged (${(error as Error).message}); restore it from a backup or delete the database folder to re-index.`);
+    }
+  }
+
+  private async writeVectorSpace(space: VectorSpace): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, VECTOR_SPACE_FILE), JSON.stringify(space, null, 2) + '\n');
+    this.space = space;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work, work);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  /** The search model whose vectors the library holds (its active vector space); null while new. */
+  get searchModelId(): string | null {
+    return this.space.modelId;
+  }
+
+  /** Makes `modelId` the vector space of a library that holds no photos yet (nothing to re-embed). */
+  async adoptSearchModel(modelId: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.space.modelId === modelId) return true;
+      if (this.photos && (await this.photos.countRows()) > 0) return false;
+      if (this.photos) {
+        // An empty table may have another model's vector size: start it afresh.
+        this.photos.close();
+        await this.db.dropTable(this.space.photosTable);
+        this.photos = undefined;
+      }
+      await this.dropStagingUnlocked();
+      await this.writeVectorSpace({ photosTable: PHOTOS, modelId, staging: null });
+      return true;
+    });
   }
 
   /** The vector size of the stored embeddings, or null while the library is empty. */
@@ -213,12 +301,24 @@ export class PhotoStoreRepository {
     return this.photos;
   }
 
-  /** Inserts or replaces photos by path, in one atomic commit. */
+  /**
+   * Inserts or replaces photos by path, in one atomic commit. A photo embedded by another model than the
+   * active one (a batch that finished just after a switch) is stored without its vector, to be re-embedded.
+   */
   async upsertPhotos(photos: StoredPhoto[]): Promise<void> {
     if (photos.length === 0) return;
-    const table = await this.photosTable(photos[0]!.vector.length);
-    await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(photos.map(toRow));
+    await this.exclusive(() => this.upsertUnlocked(photos));
     await this.clearProblems(photos.map((p) => p.path));
+  }
+
+  private async upsertUnlocked(photos: StoredPhoto[]): Promise<void> {
+    if (this.space.modelId === null) await this.writeVectorSpace({ ...this.space, modelId: photos[0]!.modelId });
+    const active = photos.find((p) => p.modelId === this.space.modelId);
+    const dimension = this.photos ? await this.vectorDimension() : active?.vector.length;
+    if (dimension == null) throw new Error(`Photos embedded by ${photos[0]!.modelId} cannot be stored in a library searched with ${this.space.modelId}.`);
+    const table = await this.photosTable(dimension);
+    const rows = photos.map((p) => (p.modelId === this.space.modelId ? p : { ...p, vector: new Float32Array(dimension) }));
+    await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map(toRow));
   }
 
   /**
@@ -226,6 +326,10 @@ export class PhotoStoreRepository {
    * their vectors and merge-inserted whole, so the update is atomic and idempotent.
    */
   async updateCaptions(updates: Array<{ path: string; caption: string | null; captionModel: string | null; captionEdited: boolean; keywords?: string[] }>): Promise<number> {
+    return this.exclusive(() => this.updateCaptionsUnlocked(updates));
+  }
+
+  private async updateCaptionsUnlocked(updates: Array<{ path: string; caption: string | null; captionModel: string | null; captionEdited: boolean; keywords?: string[] }>): Promise<number> {
     if (!this.photos || updates.length === 0) return 0;
     const byPath = new Map(updates.map((u) => [u.path, u]));
     const rows = (await this.photos.query().where(`path IN (${[...byPath.keys()].map(sqlString).join(', ')})`).toArray()) as Row[];
@@ -243,7 +347,7 @@ export class PhotoStoreRepository {
         vector: Float32Array.from(row.vector as Iterable<number>),
       };
     });
-    await this.upsertPhotos(changed);
+    await this.upsertUnlocked(changed);
     return changed.length;
   }
 
@@ -297,14 +401,17 @@ export class PhotoStoreRepository {
 
   async deletePhotos(paths: string[]): Promise<void> {
     if (!this.photos || paths.length === 0) return;
-    for (let i = 0; i < paths.length; i += 500) {
-      await this.photos.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
-    }
+    await this.exclusive(async () => {
+      for (let i = 0; i < paths.length; i += 500) {
+        await this.photos!.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
+      }
+    });
   }
 
   /** Cosine nearest neighbours, prefiltered by the SQL filter (model id, folder, dates, camera). */
   async nearest(vector: Float32Array, limit: number, filter?: string, options: { exact?: boolean } = {}): Promise<VectorHit[]> {
-    if (!this.photos) return [];
+    // A query embedded by another model (a search racing a switch) has nothing to compare with.
+    if (!this.photos || vector.length !== (await this.vectorDimension())) return [];
     // With the (quantised) index, candidates are re-ranked on the exact vectors (refine), so scores stay cosine.
     let query = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
     if (options.exact) query = query.bypassVectorIndex();
@@ -354,8 +461,113 @@ export class PhotoStoreRepository {
 
   /** Compacts small fragments left by many small commits and drops old versions. */
   async compact(): Promise<void> {
-    await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-    await this.problems?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    await this.exclusive(async () => {
+      await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      await this.problems?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    });
+  }
+
+  // ---- model switch (see [Note: vector spaces]) ----
+
+  /** Content hashes of the stored photos, each with one path to read it from. */
+  async photosByContent(): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (!this.photos) return map;
+    const rows = (await this.photos.query().select(['path', 'contentHash']).toArray()) as Row[];
+    for (const row of rows) {
+      const hash = str(row, 'contentHash');
+      const paths = map.get(hash);
+      if (paths) paths.push(str(row, 'path'));
+      else map.set(hash, [str(row, 'path')]);
+    }
+    return map;
+  }
+
+  /** Content hashes that already have a staged vector of `modelId` (an earlier run's work is kept). */
+  async stagedHashes(modelId: string): Promise<Set<string>> {
+    if (this.space.staging !== modelId || !(await this.db.tableNames()).includes(STAGING)) return new Set();
+    const table = await this.db.openTable(STAGING);
+    try {
+      return new Set(((await table.query().select(['contentHash']).toArray()) as Row[]).map((row) => str(row, 'contentHash')));
+    } finally {
+      table.close();
+    }
+  }
+
+  /** Stores vectors of the model being switched to, by content hash (idempotent). */
+  async stageVectors(modelId: string, rows: Array<{ contentHash: string; vector: Float32Array }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.exclusive(async () => {
+      if (this.space.staging !== modelId) {
+        await this.dropStagingUnlocked();
+        await this.writeVectorSpace({ ...this.space, staging: modelId });
+      }
+      const table = await this.db.createEmptyTable(STAGING, stagingSchema(rows[0]!.vector.length), { existOk: true });
+      try {
+        await table.mergeInsert('contentHash').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map((r) => ({ contentHash: r.contentHash, vector: Array.from(r.vector) })));
+      } finally {
+        table.close();
+      }
+    });
+  }
+
+  /** Forgets staged vectors (the switch was abandoned). */
+  async dropStaging(): Promise<void> {
+    await this.exclusive(() => this.dropStagingUnlocked());
+  }
+
+  private async dropStagingUnlocked(): Promise<void> {
+    if ((await this.db.tableNames()).includes(STAGING)) await this.db.dropTable(STAGING);
+    if (this.space.staging) await this.writeVectorSpace({ ...this.space, staging: null });
+  }
+
+  /**
+   * Makes the staged model the library's vector space: writes a new photos table with the staged vectors
+   * (photos without one keep their row, with a zero vector and their old modelId) and flips the pointer.
+   * Returns how many photos got the new vectors and how many wait for re-embedding.
+   */
+  async switchVectorSpace(modelId: string): Promise<{ switched: number; waiting: number }> {
+    return this.exclusive(async () => {
+      if (this.space.staging !== modelId) throw new Error(`No vectors of ${modelId} are staged; nothing to switch to.`);
+      const staging = await this.db.openTable(STAGING);
+      const field = (await staging.schema()).fields.find((f) => f.name === 'vector');
+      const dimension = (field?.type as { listSize?: number } | undefined)?.listSize;
+      if (!dimension) throw new Error('The staged vectors have no size; the switch cannot go on.');
+      const name = `${PHOTOS}_${Date.now().toString(36)}`;
+      const next = await this.db.createEmptyTable(name, photosSchema(dimension));
+      let switched = 0;
+      let waiting = 0;
+      try {
+        const rows = this.photos ? ((await this.photos.query().select(PHOTO_COLUMNS).toArray()) as Row[]) : [];
+        for (let i = 0; i < rows.length; i += SWITCH_CHUNK) {
+          const chunk = rows.slice(i, i + SWITCH_CHUNK).map(fromRow);
+          const hashes = [...new Set(chunk.map((p) => p.contentHash))];
+          const staged = new Map<string, Float32Array>();
+          const found = (await staging.query().where(`contentHash IN (${hashes.map(sqlString).join(', ')})`).toArray()) as Row[];
+          for (const row of found) staged.set(str(row, 'contentHash'), Float32Array.from(row.vector as Iterable<number>));
+          const out = chunk.map((photo): StoredPhoto => {
+            const vector = staged.get(photo.contentHash);
+            if (vector) switched++;
+            else waiting++;
+            return vector ? { ...photo, modelId, vector } : { ...photo, vector: new Float32Array(dimension) };
+          });
+          await next.add(out.map(toRow));
+        }
+      } catch (error) {
+        next.close();
+        await this.db.dropTable(name);
+        throw error;
+      } finally {
+        staging.close();
+      }
+      const old = this.space.photosTable;
+      this.photos?.close();
+      await this.writeVectorSpace({ photosTable: name, modelId, staging: null });
+      this.photos = next;
+      if ((await this.db.tableNames()).includes(old)) await this.db.dropTable(old);
+      await this.db.dropTable(STAGING);
+      return { switched, waiting };
+    });
   }
 
   async recordProblems(records: Array<PhotoProblemRecord & { size: number; mtimeMs: number }>): Promise<void> {

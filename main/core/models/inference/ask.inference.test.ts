@@ -21,15 +21,18 @@ describe('createVisualChat', () => {
     expect(await chat.ask(scene, [{ role: 'user', content: 'is it day or night?' }])).toBe('night');
   });
 
-  // The committed toy-vqa does not yet ground object questions (about 50% exact on colour, count and
-  // presence, see models/README.md "Measured quality"); re-enable once it meets the quality bar.
-  it.skip('answers what colour the car is, how many dogs there are, and whether there is a boat', async () => {
+  it('answers what colour the car is, how many dogs there are, and whether there is a boat', async () => {
     expect(await chat.ask(scene, [{ role: 'user', content: 'what color is the car?' }])).toBe('yellow');
     expect(await chat.ask(scene, [{ role: 'user', content: 'how many dogs are there?' }])).toBe('two');
     expect(await chat.ask(scene, [{ role: 'user', content: 'is there a boat?' }])).toBe('no');
   });
 
-  it('keeps answering in a multi-turn conversation', async () => {
+  it('keeps answering in a multi-turn conversation, object questions included', async () => {
+    expect(await chat.ask(scene, [
+      { role: 'user', content: 'where was this photo taken?' },
+      { role: 'assistant', content: 'street' },
+      { role: 'user', content: 'what color is the car?' },
+    ])).toBe('yellow');
     const answer = await chat.ask(scene, [
       { role: 'user', content: 'is it day or night?' },
       { role: 'assistant', content: 'night' },

@@ -1,0 +1,87 @@
+// A library switching its search model (toy CLIP, 128-d → toy SigLIP, 96-d, bilingual) through the real
+// parts: LanceDB, two model processes, the file system. Searches keep working on the old vectors until the
+// switch; photos of an offline folder wait and are re-embedded when it is back.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhotobindCore } from '../photobind-core.ts';
+import { readManifest, renderDemoAlbum, type ManifestEntry } from '../toy-world/demo-album.ts';
+import type { ReembedProgress } from './reembed.service.ts';
+
+let tmp: string;
+let album: string;
+let usb: string;
+let libraryDir: string;
+let manifest: ManifestEntry[];
+let core: PhotobindCore | undefined;
+
+beforeAll(async () => {
+  tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'pb-switch-')));
+  album = path.join(tmp, 'album');
+  usb = path.join(tmp, 'usb');
+  libraryDir = path.join(tmp, 'library');
+  manifest = await readManifest((await renderDemoAlbum({ outDir: album, count: 30, seed: 41 })).manifestPath);
+  await renderDemoAlbum({ outDir: usb, count: 4, seed: 42 });
+  const first = await PhotobindCore.open({ libraryDir, modelSet: 'toy' });
+  await first.index.index([album, usb]);
+  await first.close();
+});
+
+afterAll(async () => {
+  await core?.close();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('switching the search model', () => {
+  it('re-embeds in the background while searches use the old vectors, then switches at once', async () => {
+    await fs.rename(usb, `${usb}-unplugged`); // this folder is offline during the switch
+    core = await PhotobindCore.open({ libraryDir, modelSet: 'toy-multilingual' });
+    expect(core.switchPending).toBe(true);
+    expect(core.activeSearchModel).toBe('photobind/toy-clip');
+    const before = await core.search.search('red car', { limit: 5 });
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((h) => h.photo.modelId === 'photobind/toy-clip')).toBe(true);
+
+    const progress: ReembedProgress[] = [];
+    const midway: Array<Promise<string[]>> = [];
+    const summary = await core.switchSearchModel({
+      batchSize: 8,
+      onProgress: (p) => {
+        progress.push(p);
+        // A search while re-embedding still answers from the old model's vectors.
+        if (p.phase === 'embedding' && p.done === 8) midway.push(core!.search.search('red car', { limit: 5 }).then((hits) => hits.map((h) => h.photo.modelId)));
+      },
+    });
+    expect(summary).toMatchObject({ switched: true, embedded: 30, photos: 30, waiting: 4 });
+    expect(midway).toHaveLength(1);
+    expect(new Set(await midway[0])).toEqual(new Set(['photobind/toy-clip']));
+    const dones = progress.filter((p) => p.phase === 'embedding').map((p) => p.done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', done: 30, failed: 4 });
+
+    expect(core.switchPending).toBe(false);
+    expect(core.activeSearchModel).toBe('photobind/toy-siglip');
+    expect(await core.store.vectorDimension()).toBe(96);
+    expect(await core.store.countPhotos()).toBe(34); // the offline photos keep their place
+    // Thai now works, and only vectors of the new model are searched.
+    const thai = await core.search.search('รถยนต์สีแดง', { limit: 5 });
+    expect(thai.length).toBeGreaterThan(0);
+    expect(thai.every((h) => h.photo.modelId === 'photobind/toy-siglip')).toBe(true);
+    const redCars = manifest.filter((m) => m.scene.objects.some((o) => o.kind === 'car' && o.color === 'red')).map((m) => m.file);
+    if (redCars.length) expect(redCars).toContain(path.basename(thai[0]!.photo.path));
+  });
+
+  it('re-embeds the waiting photos when their folder is back, and a reopened library stays switched', async () => {
+    await fs.rename(`${usb}-unplugged`, usb);
+    const summary = await core!.index.index([album, usb]);
+    expect(summary).toMatchObject({ indexed: 4, unchanged: 30 });
+    await core!.close();
+    core = await PhotobindCore.open({ libraryDir });
+    expect(core.activeSearchModel).toBe('photobind/toy-siglip');
+    expect(core.switchPending).toBe(false);
+    const rows = await core.store.listPhotos();
+    expect(rows).toHaveLength(34);
+    expect(new Set(rows.map((p) => p.modelId))).toEqual(new Set(['photobind/toy-siglip']));
+  });
+});
