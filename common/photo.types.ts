@@ -48,6 +48,8 @@ export const SearchFiltersSchema = z.object({
   since: z.string().optional(),
   until: z.string().optional(),
   camera: z.string().optional(),
+  /** Photos whose GPS position lies in this latitude/longitude box (photos without GPS are left out). */
+  area: z.object({ minLat: z.number(), maxLat: z.number(), minLon: z.number(), maxLon: z.number() }).optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 

@@ -100,4 +100,16 @@ describe('asking the library', () => {
     expect(absent.answer).toMatch(/^No, I found no photos of elephants/);
     expect(absent.photos).toEqual([]);
   });
+
+  it('keeps to the place a question names, by GPS, and says where in the answer', async () => {
+    const places = new Map<string, number>();
+    for (const m of manifest) places.set(m.place, (places.get(m.place) ?? 0) + 1);
+    const [place] = [...places.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    const result = await core.ask.askLibrary(`show me photos in ${place}`);
+    const truth = manifest.filter((m) => m.place === place).map(photoPath);
+    expect(result.question.place?.name).toBe(place);
+    expect(result.photos.length).toBeGreaterThan(0);
+    expect(result.photos.every((p) => truth.includes(p.path))).toBe(true);
+    expect(result.answer).toContain(`in ${place}`);
+  });
 });

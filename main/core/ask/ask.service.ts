@@ -6,13 +6,15 @@
 // captioner writes now and we keep) mentions every content word of the subject. Without a captioner we
 // fall back to the search model: a photo must be closer to the subject than to a neutral prompt. The
 // answer states what was found, with the photos as evidence; when nothing passes it says so.
+import path from 'node:path';
 import type { Photo } from '../../../common/photo.types.ts';
 import type { ModelProcessClient } from '../model-process/model-process.client.ts';
 import type { SearchService } from '../search/search.service.ts';
-import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
 import { dot } from '../search/query-arithmetic.ts';
 import { captionSupports, contentWords } from './caption-evidence.ts';
+import { boundingBox, distanceKm } from './place-gazetteer.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
 
 export interface AskOptions {
@@ -72,11 +74,21 @@ export class AskService {
   /** A question about the whole library ("how many photos of dogs on the beach?"). See [Note: grounded library answers]. */
   async askLibrary(question: string, options: AskOptions = {}): Promise<LibraryAnswer> {
     const parsed = parseQuestion(question);
-    if (!parsed.subject) throw new AskError('Say what to look for, e.g. "how many photos of dogs on the beach?".', 'invalid-question');
-    const filters = { ...(parsed.since ? { since: parsed.since } : {}), ...(parsed.until ? { until: parsed.until } : {}) };
-    const candidates = await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES });
+    const place = parsed.place;
+    if (!parsed.subject && !place && !parsed.since) throw new AskError('Say what to look for, e.g. "how many photos of dogs on the beach?".', 'invalid-question');
+    const filters = {
+      ...(parsed.since ? { since: parsed.since } : {}),
+      ...(parsed.until ? { until: parsed.until } : {}),
+      ...(place ? { area: boundingBox(place) } : {}),
+    };
+    // "photos from Lisbon" names no subject: every photo the filters keep, newest first.
+    const candidates = parsed.subject
+      ? (await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES })).map((c) => c.photo)
+      : (await this.store.listPhotos(filterToSql(filters, path.sep))).sort((a, b) => (b.takenAt ?? '').localeCompare(a.takenAt ?? '')).slice(0, MAX_CANDIDATES);
     options.signal?.throwIfAborted();
-    const photos = await this.verified(parsed.subject, candidates.map((c) => c.photo));
+    // The SQL filter is a box; the place is a circle.
+    const located = candidates.filter((p) => !place || (p.gps !== null && distanceKm(p.gps, place) <= place.radiusKm));
+    const photos = parsed.subject ? await this.verified(parsed.subject, located) : located;
     // When search returned a full page, more photos may match beyond it: say "at least".
     const answer = composeAnswer(parsed, photos.length, candidates.length >= MAX_CANDIDATES);
     for (const word of answer.split(/(?<= )/)) {
@@ -133,9 +145,18 @@ export class AskService {
 
 export function composeAnswer(question: ParsedQuestion, found: number, capped: boolean): string {
   const when = question.when ? ` ${question.when.replace(/^(?!from |in |during |since |before |after )/, 'from ')}` : '';
-  const what = `${question.subject}${when}`;
+  const where = question.place ? ` in ${question.place.name}` : '';
   const count = capped ? `at least ${found}` : String(found);
   const photos = found === 1 ? 'photo' : 'photos';
+  if (!question.subject) {
+    // Only a place and/or a date: "photos in Lisbon from 2023".
+    const scope = `${where}${when}`.trim();
+    if (found === 0) return question.intent === 'exists' ? `No, I found no photos ${scope}.` : `I found no photos ${scope}.`;
+    if (question.intent === 'exists') return `Yes, ${count} ${photos} ${found === 1 ? 'was' : 'were'} taken ${scope}.`;
+    if (question.intent === 'count') return `I found ${count} ${photos} ${scope}.`;
+    return `Here ${found === 1 ? 'is' : 'are'} ${count} ${photos} ${scope}.`;
+  }
+  const what = `${question.subject}${where}${when}`;
   if (found === 0) return question.intent === 'exists' ? `No, I found no photos of ${what}.` : `I found no photos of ${what}.`;
   if (question.intent === 'exists') return `Yes, ${count} ${photos} show ${what}.`;
   if (question.intent === 'count') return `I found ${count} ${photos} of ${what}.`;

@@ -1,4 +1,4 @@
-// Tests for reading library-wide questions: intent, date filters, subject.
+// Tests for reading library-wide questions: intent, date and place filters, subject.
 import { describe, expect, it } from 'vitest';
 import { parseQuestion } from './question-parser.ts';
 
@@ -19,5 +19,15 @@ describe('parseQuestion', () => {
     const plain = parseQuestion('three people on a beach', now);
     expect(plain.subject).toBe('three people on a beach');
     expect(plain.since).toBeUndefined();
+  });
+  it('reads a place named in the question, with or without a date, and leaves look-alikes alone', () => {
+    const q = parseQuestion('show me motorcycles in Lisbon from 2023', now);
+    expect(q).toMatchObject({ subject: 'motorcycles', since: '2023-01-01', place: { name: 'Lisbon', radiusKm: 40 } });
+    expect(q.place!.lat).toBeCloseTo(38.72, 1);
+    expect(parseQuestion('how many photos of dogs on the beach near saigon?', now)).toMatchObject({ intent: 'count', subject: 'dogs on the beach', place: { name: 'Ho Chi Minh City' } });
+    expect(parseQuestion('boats at a harbor in new york city', now)).toMatchObject({ subject: 'boats at a harbor', place: { name: 'New York' } });
+    expect(parseQuestion('a person in romeo costume', now).place).toBeUndefined(); // "rome" only as a whole word
+    expect(parseQuestion('a park at night', now).place).toBeUndefined();
+    expect(parseQuestion('my photos from Kyoto', now)).toMatchObject({ subject: '', place: { name: 'Kyoto' } });
   });
 });

@@ -1,6 +1,8 @@
-// Reads a library-wide question: what is asked (count, show, yes/no), date filters, and the subject.
+// Reads a library-wide question: what is asked (count, show, yes/no), date and place filters, and the subject.
 // "show me motorcycles at night from last year" → intent show, since/until = last year, subject
 // "motorcycles at night". Dates are resolved against `now` in local time.
+import { findPlace, type PlaceCircle } from './place-gazetteer.ts';
+
 export type QuestionIntent = 'count' | 'show' | 'exists';
 
 export interface ParsedQuestion {
@@ -10,6 +12,8 @@ export interface ParsedQuestion {
   until?: string;
   /** The date words we understood, echoed back in the answer ("from 2023"). */
   when?: string;
+  /** A place named in the question ("in Lisbon"), matched against photos' GPS positions. */
+  place?: PlaceCircle;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -55,6 +59,11 @@ export function parseQuestion(question: string, now = new Date()): ParsedQuestio
     text = (text.slice(0, match.index) + text.slice(match.index + match[0].length)).replace(/\s+/g, ' ').trim();
     break;
   }
+  const located = findPlace(text);
+  if (located) {
+    result.place = located.place;
+    text = located.rest;
+  }
   const count = /^how many (?:photos|pictures|pics|images|shots)?\s*(?:of|with|showing|are there of)?\s*/.exec(text);
   const exists = /^(?:do|did|have) i (?:have|take|shoot) (?:any )?(?:photos|pictures|pics|images)? ?(?:of|with)? ?/.exec(text) ?? /^(?:are there|is there) (?:any )?(?:photos|pictures|images)? ?(?:of|with)? ?/.exec(text);
   const show = /^(?:show me|show|find me|find|search for|search|list|where are|which photos (?:have|show|contain)|photos of|pictures of) (?:all |my |the |some )?(?:photos|pictures|pics|images)? ?(?:of|with|showing)? ?/.exec(text);
@@ -68,5 +77,7 @@ export function parseQuestion(question: string, now = new Date()): ParsedQuestio
     text = text.slice(show[0].length);
   }
   result.subject = text.replace(/\b(?:are there|do i have|did i take|in my library|in the library|taken)\b/g, '').replace(/\s+/g, ' ').trim();
+  // "my photos in Lisbon": the words left only say "photos", so there is no subject beyond the filters.
+  if (/^(?:(?:all|my|the|any|some) )*(?:photos|pictures|pics|images|shots)$/.test(result.subject)) result.subject = '';
   return result;
 }

@@ -199,6 +199,11 @@ export function filterToSql(filters: SearchFilters & { modelId?: string }, folde
   // An --until date includes that whole day.
   if (filters.until) clauses.push(`takenAt <= ${sqlString(/^\d{4}-\d{2}-\d{2}$/.test(filters.until) ? `${filters.until}T23:59:59.999` : filters.until)}`);
   if (filters.camera) clauses.push(`cameraSearch LIKE ${sqlString(`%${filters.camera.toLowerCase().replaceAll('%', '')}%`)}`);
+  if (filters.area) {
+    const { minLat, maxLat, minLon, maxLon } = filters.area;
+    const n = (v: number) => (Number.isFinite(v) ? String(v) : '0');
+    clauses.push(`lat >= ${n(minLat)} AND lat <= ${n(maxLat)} AND lon >= ${n(minLon)} AND lon <= ${n(maxLon)}`);
+  }
   return clauses.length ? clauses.join(' AND ') : undefined;
 }
 
