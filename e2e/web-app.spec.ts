@@ -302,3 +302,22 @@ test('the server refuses requests without the secret, with a foreign Host, or fo
   const tile = await tiles().first().locator('img').getAttribute('src');
   expect((await rawGet(server.port, new URL(tile!).pathname, auth)).status).toBe(200);
 });
+
+test('switching to the multilingual set re-embeds with progress in the sidebar, then a Thai search works', async () => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('combobox', { name: 'Model set' }).selectOption('toy-multilingual');
+  await expect(settings.getByRole('combobox', { name: 'Model set' })).toHaveValue('toy-multilingual');
+  await page.keyboard.press('Escape');
+  const card = page.getByRole('region', { name: 'Search model switch' });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('Searches now use toy-siglip', { timeout: 60_000 });
+  await shot('14-model-switched');
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('รถมอเตอร์ไซค์ตอนกลางคืน'); // "motorcycle at night"
+  await expect(page.getByTestId('result-count')).toContainText('รถมอเตอร์ไซค์');
+  const files = await tiles().evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-file')).filter((f): f is string => Boolean(f)));
+  const album = await manifest();
+  const top = files.slice(0, 3);
+  expect(top.length).toBeGreaterThan(0);
+  expect(top.filter((f) => album.get(f)?.scene.objects.some((o) => o.kind === 'motorcycle')), `top results: ${top.join(', ')}`).toEqual(top);
+});
