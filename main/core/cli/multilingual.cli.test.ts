@@ -48,4 +48,19 @@ describe('photobind --models toy-multilingual', () => {
       expect(hits.map((h) => relevant.has(h.path)), `"${query}" finds photos with a ${kind}`).toEqual([true, true]);
     }
   });
+
+  it('switching the set back: searches keep the old vectors until `index` re-embeds, then use the new model', async () => {
+    // Choosing toy (toy CLIP, 128-d) on a library embedded by toy SigLIP (96-d) only marks the switch.
+    const pending = await runPhotobind(['search', 'boat', '--limit', '2', '--models', 'toy', '--library', library, '--json']);
+    expect(pending.code).toBe(0);
+    expect(pending.stderr).toContain('results come from photobind/toy-siglip until the library is re-embedded for photobind/toy-clip');
+    const status = await json<{ searchModel: string; modelSwitch: { from: string; to: string; reembedded: number; total: number } }>('status');
+    expect(status).toMatchObject({ searchModel: 'photobind/toy-siglip', modelSwitch: { from: 'photobind/toy-siglip', to: 'photobind/toy-clip', reembedded: 0, total: 24 } });
+
+    const index = await json<{ indexed: number; searchModel: string; modelSwitch: { switched: boolean; photos: number; waiting: number } }>('index');
+    expect(index).toMatchObject({ indexed: 0, searchModel: 'photobind/toy-clip', modelSwitch: { switched: true, photos: 24, waiting: 0 } });
+    expect(await json('status')).toMatchObject({ searchModel: 'photobind/toy-clip', modelSwitch: null });
+    const hits = await json<Array<{ path: string }>>('search', 'boat', '--limit', '2');
+    expect(hits).toHaveLength(2);
+  });
 });
