@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotobindCore } from '../photobind-core.ts';
 import { readManifest, renderDemoAlbum, type ManifestEntry } from '../toy-world/demo-album.ts';
+import { MODELS, modelFiles } from '../models/model-catalog.ts';
+import { startLocalHub } from '../models/local-hub.test-support.ts';
 import type { ReembedProgress } from './reembed.service.ts';
 
 let tmp: string;
@@ -83,5 +85,34 @@ describe('switching the search model', () => {
     const rows = await core.store.listPhotos();
     expect(rows).toHaveLength(34);
     expect(new Set(rows.map((p) => p.modelId))).toEqual(new Set(['photobind/toy-siglip']));
+  });
+
+  it('a switch to a model that is not installed downloads it (with progress) from the Hub, then re-embeds', async () => {
+    // The local Hub serves the toy SigLIP's files under the real multilingual model's name and file names.
+    const real = MODELS['onnx-community/siglip2-base-patch16-224-ONNX']!;
+    const twin = MODELS['photobind/toy-siglip']!;
+    if (twin.source.kind !== 'bundled') throw new Error('toy-siglip is bundled');
+    const twinFolder = twin.source.folder;
+    const served: Record<string, Buffer> = {};
+    const names = modelFiles(real, real.defaultDtype);
+    for (const [i, name] of modelFiles(twin, 'fp32').entries()) served[names[i]!] = await fs.readFile(path.join(twinFolder, name));
+    const hub = await startLocalHub({ [real.id]: served });
+    process.env.PHOTOBIND_HUB_URL = hub.url;
+    try {
+      await core!.close();
+      const downloads: Array<{ model: string; loadedBytes: number }> = [];
+      core = await PhotobindCore.open({ libraryDir, modelSet: 'multilingual', allowDownload: true, onDownloadProgress: (p) => downloads.push(p) });
+      expect(core.switchPending).toBe(true);
+      const summary = await core.switchSearchModel();
+      expect(summary).toMatchObject({ switched: true, photos: 34, waiting: 0 });
+      expect(downloads.length).toBeGreaterThan(0);
+      expect(new Set(downloads.map((d) => d.model))).toEqual(new Set([real.id]));
+      expect(hub.requests.some((r) => r.path.includes('text_model_quantized.onnx'))).toBe(true);
+      expect(core.activeSearchModel).toBe(real.id);
+      expect((await core.search.search('เรือ', { limit: 3 })).every((h) => h.photo.modelId === real.id)).toBe(true);
+    } finally {
+      delete process.env.PHOTOBIND_HUB_URL;
+      await hub.close();
+    }
   });
 });
