@@ -1,5 +1,7 @@
-"""Trains the toy CLIP (hybrid CNN/transformer image tower, causal transformer text tower) on the toy world
-and exports it to models/toy/toy-clip.
+"""Stage 1 of the toy CLIP: trains it whole (hybrid CNN/transformer image tower, causal transformer text tower)
+on the toy world, saves .work/clip.pt and (unless --no-export) exports it to models/toy/toy-clip. The image tower
+trained here is shared, frozen, by every other toy model; stage 2 (train_clip_head.py) then replaces the
+search head on that locked tower and exports the committed toy-clip.
 
 Texts per image: its caption (which matches only scenes with identical content) or a search-style query
 sampled from its scene ("red car", "two dogs on a beach"), which is true of other images in the batch as
@@ -7,7 +9,7 @@ well. The contrastive loss therefore uses multi-positive targets: every image a 
 positive, judged from the scenes. An auxiliary head on the pooled image vector predicts the scene's
 attributes (setting, time, per kind: presence, colour, count) to speed up learning; it is not exported.
 
-    /usr/bin/python3 models/training/train_clip.py [--epochs N]
+    /usr/bin/python3 models/training/train_clip.py [--epochs N] [--no-export]
 """
 
 from __future__ import annotations
