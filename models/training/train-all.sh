@@ -15,11 +15,13 @@ if ! ldconfig -p | grep -q 'libopenblas'; then
   echo "train-all: warning: OpenBLAS not installed (apt-get install -y libopenblas0-pthread); training will be much slower." >&2
 fi
 
+# One intra-op thread: these models are small, and PyTorch's threading costs more than it gains on 2 cores
+# (toy-clip stage 1 ran 8 epochs in 5m39s with one thread, a 1-thread run still keeping ~1.6 cores busy,
+# against ~8.7 min with two; stage 2 0.19 s/step against 0.53). Weights are not bit-identical to a 2-thread
+# run's but equivalent (validation precision@10 85.7% both; 93.4% on the seed-7 report after stage 2).
+export TRAIN_THREADS="${TRAIN_THREADS:-1}"
 start=$(date +%s)
-# Stage 1 with one intra-op thread: on the 2 free cores it ran 8 epochs in 5m39s (a 1-thread run still kept ~1.6
-# cores busy) against ~65 s/epoch (~8.7 min) with two. Its weights are not bit-identical to a 2-thread run's but
-# equivalent (validation precision@10 85.7% both; 93.4% on the seed-7 report after stage 2).
-TRAIN_THREADS="${TRAIN_THREADS:-1}" "$PYTHON" models/training/train_clip.py --no-export  # stage 1 -> .work/clip.pt
+"$PYTHON" models/training/train_clip.py --no-export  # stage 1 -> .work/clip.pt
 "$PYTHON" models/training/train_clip_head.py  # stage 2: new search head on the locked tower -> models/toy/toy-clip
 "$PYTHON" models/training/train_siglip.py  # reuses toy-clip's image tower, locked
 "$PYTHON" models/training/train_captioner.py
