@@ -1,7 +1,7 @@
 // Ask: multi-turn chat about one photo (streamed, cancellable, kept per photo), and questions about the
 // whole library answered from retrieval and verification, citing the photos they rest on.
 // [Note: grounded library answers]
-// A library answer is never free text from a language model: we parse the question (intent, dates),
+// A library answer is never free text from a language model: we parse the question (intent, dates, place),
 // retrieve candidates with hybrid search, and keep only those whose caption (the user's, or one the
 // captioner writes now and we keep) mentions every content word of the subject. Without a captioner we
 // fall back to the search model: a photo must be closer to the subject than to a neutral prompt. The
