@@ -70,7 +70,10 @@ export class PhotobindCore {
     const store = await PhotoStoreRepository.open(layout.database);
     // A library with no photos yet simply starts with the set's search model: nothing to re-embed.
     await store.adoptSearchModel(getModelSet(settings.modelSet).clip);
-    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, new ModelLocatorService(layout.models), options);
+    const locator = new ModelLocatorService(layout.models);
+    // Vectors of an earlier build of the same model (rebuilt, re-downloaded) are retired, not mixed in.
+    await recordRevision(store, locator);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, locator, options);
   }
 
   /**
@@ -140,6 +143,7 @@ export class PhotobindCore {
 
   /** After a switch: the next request starts a model process with the new search model. */
   private async afterSwitch(): Promise<void> {
+    await recordRevision(this.store, this.locator);
     const [main, next] = [this.modelClient, this.switchClient];
     this.modelClient = undefined;
     this.switchClient = undefined;
@@ -198,4 +202,11 @@ export class PhotobindCore {
     for (const pending of [this.modelClient, this.switchClient]) await (await pending?.catch(() => undefined))?.close();
     this.store.close();
   }
+}
+
+/** Records which weights the active search model has (see PhotoStoreRepository.recordSearchModelRevision). */
+async function recordRevision(store: PhotoStoreRepository, locator: ModelLocatorService): Promise<void> {
+  const active = store.searchModelId;
+  const revision = active ? await locator.revision(active).catch(() => null) : null;
+  if (revision) await store.recordSearchModelRevision(revision);
 }

@@ -69,6 +69,7 @@ export class LibrarySession {
       async () => {
         this.libraryChanged(0);
         await this.restartWatcher();
+        this.startModelSwitch(); // no-op unless a switch is pending and not running (e.g. it waited for a folder)
       },
     );
   }
@@ -268,7 +269,10 @@ export class LibrarySession {
       const watcher = (await this.core()).createWatcher(this.options.watchOptions ?? {});
       watcher.on('applied', () => this.libraryChanged());
       watcher.on('rootOffline', () => this.libraryChanged(0));
-      watcher.on('rootOnline', () => this.libraryChanged(0));
+      watcher.on('rootOnline', () => {
+        this.libraryChanged(0);
+        this.startModelSwitch(); // a switch that waited for this folder can go on
+      });
       watcher.on('polling', (why) => this.log(`photobind: ${why}`));
       watcher.on('error', (error) => this.log(`photobind: watching the folders failed: ${error.message}`));
       this.watcher = watcher;

@@ -162,7 +162,7 @@ export class IndexService {
     // Copies of a photo that is already on its way to the model wait for its result instead of
     // being embedded twice (e.g. IMG_1.jpg and IMG_1 copy.jpg in one run).
     const followers = new Map<string, ScannedFile[]>();
-    const userCaptions = new Map<string, Photo>();
+    const keptCaptions = new Map<string, Photo>();
     const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
       const embedder = await this.embedder();
       const results = await embedder.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })));
@@ -174,8 +174,8 @@ export class IndexService {
         followers.delete(item.contentHash);
         if (result.ok) {
           const fresh = this.toStoredPhoto(item.file, item.contentHash, result);
-          const kept = userCaptions.get(item.path);
-          const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: true } : fresh;
+          const kept = keptCaptions.get(item.path);
+          const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: kept.captionEdited } : fresh;
           buffer.push(stored);
           for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs });
           byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
@@ -229,7 +229,8 @@ export class IndexService {
       followers.set(contentHash, []);
       // Edited in another app (same path, new bytes): a caption the user wrote survives the re-embedding.
       const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
-      if (previous?.captionEdited) userCaptions.set(file.path, previous);
+      // Same bytes re-embedded (the search model changed): its caption, written by anyone, still holds.
+      if (previous && (previous.captionEdited || previous.contentHash === contentHash)) keptCaptions.set(file.path, previous);
       batch.push({ path: file.path, contentHash, file });
       if (batch.length >= batchSize) {
         await launch(batch);

@@ -116,3 +116,61 @@ describe('switching the search model', () => {
     }
   });
 });
+
+describe('switching while most of the library is offline', () => {
+  it('keeps the old vectors (and the staged work) until the photos can be read, then switches', async () => {
+    const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'pb-switch-away-')));
+    const home = path.join(dir, 'home');
+    const away = path.join(dir, 'away');
+    await renderDemoAlbum({ outDir: home, count: 2, seed: 43 });
+    await renderDemoAlbum({ outDir: away, count: 6, seed: 44 });
+    const library = path.join(dir, 'library');
+    let first = await PhotobindCore.open({ libraryDir: library, modelSet: 'toy' });
+    try {
+      await first.index.index([home, away]);
+      await first.close();
+      await fs.rename(away, `${away}-unplugged`);
+      first = await PhotobindCore.open({ libraryDir: library, modelSet: 'toy-multilingual' });
+      await expect(first.switchSearchModel()).rejects.toThrow(/6 of 8 photos could not be read .*searches keep using photobind\/toy-clip/);
+      expect(first.activeSearchModel).toBe('photobind/toy-clip');
+      expect((await first.search.search('a car', { limit: 3 })).length).toBeGreaterThan(0);
+      expect(await first.switchStatus()).toMatchObject({ reembedded: 2, total: 8 });
+      await fs.rename(`${away}-unplugged`, away);
+      expect(await first.switchSearchModel()).toMatchObject({ switched: true, embedded: 6, photos: 8, waiting: 0 });
+    } finally {
+      await first.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a search model rebuilt under the same id', () => {
+  it('retires the old vectors at open (never mixed with the new model) and re-embeds them, keeping captions', async () => {
+    const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'pb-rebuilt-')));
+    const photos = path.join(dir, 'photos');
+    await renderDemoAlbum({ outDir: photos, count: 6, seed: 45 });
+    const library = path.join(dir, 'library');
+    let lib = await PhotobindCore.open({ libraryDir: library, modelSet: 'toy' });
+    try {
+      await lib.index.index([photos]);
+      const captioned = (await lib.store.listPhotos())[0]!.path;
+      await lib.store.updateCaptions([{ path: captioned, caption: 'written by the captioner', captionModel: 'photobind/toy-captioner', captionEdited: false }]);
+      const spaceFile = path.join(lib.layout.database, 'vector-space.json');
+      await lib.close();
+      // As if these vectors came from an earlier build of photobind/toy-clip.
+      const space = JSON.parse(await fs.readFile(spaceFile, 'utf8')) as { revision: string | null };
+      expect(space.revision).toMatch(/^[0-9a-f]{16}$/);
+      await fs.writeFile(spaceFile, JSON.stringify({ ...space, revision: 'an-older-build' }));
+
+      lib = await PhotobindCore.open({ libraryDir: library });
+      expect(await lib.search.search('a car', { limit: 5 })).toEqual([]);
+      expect(new Set((await lib.store.listPhotos()).map((p) => p.modelId))).toEqual(new Set(['photobind/toy-clip@an-older-build']));
+      expect(await lib.index.index([photos])).toMatchObject({ indexed: 6, modelWork: 6 });
+      expect((await lib.search.search('a car', { limit: 5 })).length).toBeGreaterThan(0);
+      expect(await lib.store.getPhoto(captioned)).toMatchObject({ caption: 'written by the captioner', captionEdited: false, modelId: 'photobind/toy-clip' });
+    } finally {
+      await lib.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

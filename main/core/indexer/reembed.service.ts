@@ -90,6 +90,12 @@ export class ReembedService {
         const ready = await this.store.stagedHashes(target);
         const missing = [...current.keys()].filter((hash) => !ready.has(hash) && !failed.has(hash));
         if (missing.length > 0 && pass < CATCH_UP_PASSES) return null; // new photos arrived: embed them first
+        // Most of the library unreadable (its drive unplugged?): switching now would leave searches with
+        // little to find, while the old vectors still serve them. Keep the staged work and wait.
+        const readable = [...current.keys()].filter((hash) => ready.has(hash)).length;
+        if (failed.size > readable) {
+          throw new Error(`${failed.size} of ${current.size} photos could not be read (is their folder offline?); searches keep using ${this.store.searchModelId} until they can be re-embedded too.`);
+        }
         emit('switching');
         const switched = await this.store.switchVectorSpace(target);
         await this.onSwitched(target);

@@ -1,7 +1,10 @@
 // Finds the folder (and the dtype it holds) of a catalog model on this computer, downloading it into
 // the library's cache first if allowed; otherwise fails with one sentence naming the ways out.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { ModelCacheRepository } from './model-cache.repository.ts';
-import type { ModelDtype } from './model-catalog.ts';
+import { modelFiles, type ModelDtype } from './model-catalog.ts';
 import { ModelUnavailableError } from './model-errors.ts';
 import type { DownloadProgress } from './hub-download.repository.ts';
 import { ModelInstallService, TASK_NAMES, waysOut } from './model-install.service.ts';
@@ -37,6 +40,30 @@ export class ModelLocatorService {
   }
 
   /** The folder of a model and the dtype it holds, downloading it (default dtype) first when allowed. */
+  /**
+   * A short digest of the weights installed for `id` (null when it is not installed): a model rebuilt or
+   * re-downloaded under the same id gets another revision, so its vectors are not mixed with the old ones.
+   * From the install manifest's sha256s; a bundled model's ONNX files are hashed (they are small); a folder
+   * without a manifest falls back to file sizes.
+   */
+  async revision(id: string): Promise<string | null> {
+    const found = await this.installs.installed(id);
+    if (!found) return null;
+    const entry = this.installs.entry(id);
+    const digest = createHash('sha256');
+    if (found.manifest) {
+      for (const f of [...found.manifest.files].sort((a, b) => a.file.localeCompare(b.file))) digest.update(`${f.file}:${f.sha256}\n`);
+    } else {
+      for (const file of modelFiles(entry, found.dtype).filter((f) => f.endsWith('.onnx'))) {
+        const full = path.join(found.folder, file);
+        digest.update(`${file}:`);
+        if (entry.source.kind === 'bundled') digest.update(await fs.readFile(full));
+        else digest.update(String((await fs.stat(full)).size));
+      }
+    }
+    return digest.digest('hex').slice(0, 16);
+  }
+
   async locateModel(id: string, options: LocateOptions): Promise<LocatedModel> {
     const found = await this.installs.installed(id);
     if (found) return { folder: found.folder, dtype: found.dtype };

@@ -11,7 +11,9 @@
 // complete new photos table and flips the pointer file atomically. A row that was not re-embedded (its
 // folder was offline, or it arrived from a model that is no longer active) is kept with a zero vector
 // and its old modelId: searches filter on the active modelId, so it is never mixed in, and the next index
-// pass re-embeds it.
+// pass re-embeds it. The file also records a digest of the model's weights: when the same id comes back
+// with other weights (rebuilt, re-downloaded), the old vectors are retired the same way (relabelled
+// `<id>@<old revision>`) — the old weights are gone, so they cannot serve searches meanwhile.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
@@ -31,6 +33,8 @@ interface VectorSpace {
   photosTable: string;
   /** Search model whose vectors the table holds; null while the library is new. */
   modelId: string | null;
+  /** Digest of that model's weights (ModelLocatorService.revision); null where it was never recorded. */
+  revision: string | null;
   /** Model whose vectors are being staged for a switch, if any. */
   staging: string | null;
 }
@@ -210,7 +214,7 @@ export function filterToSql(filters: SearchFilters & { modelId?: string }, folde
 export class PhotoStoreRepository {
   private photos: lancedb.Table | undefined;
   private problems: lancedb.Table | undefined;
-  private space: VectorSpace = { photosTable: PHOTOS, modelId: null, staging: null };
+  private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
   /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -246,7 +250,7 @@ export class PhotoStoreRepository {
   private async readVectorSpace(): Promise<void> {
     try {
       const parsed = JSON.parse(await fs.readFile(path.join(this.dir, VECTOR_SPACE_FILE), 'utf8')) as Partial<VectorSpace>;
-      this.space = { photosTable: parsed.photosTable ?? PHOTOS, modelId: parsed.modelId ?? null, staging: parsed.staging ?? null };
+      this.space = { photosTable: parsed.photosTable ?? PHOTOS, modelId: parsed.modelId ?? null, revision: parsed.revision ?? null, staging: parsed.staging ?? null };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`The library's ${VECTOR_SPACE_FILE} is damaged (${(error as Error).message}); restore it from a backup or delete the database folder to re-index.`);
     }
@@ -268,6 +272,27 @@ export class PhotoStoreRepository {
     return this.space.modelId;
   }
 
+  /**
+   * Records the weights' revision of the active search model. When another revision was recorded (the model
+   * was rebuilt or re-downloaded under the same id), the stored vectors are retired: their rows keep
+   * everything but are labelled `<id>@<old revision>`, so searches skip them and the next index pass
+   * re-embeds them. Returns how many rows were retired.
+   */
+  async recordSearchModelRevision(revision: string): Promise<number> {
+    return this.exclusive(async () => {
+      const { modelId, revision: recorded } = this.space;
+      if (modelId === null || recorded === revision) return 0;
+      let retired = 0;
+      if (recorded !== null && this.photos) {
+        const where = `modelId = ${sqlString(modelId)}`;
+        retired = await this.photos.countRows(where);
+        if (retired > 0) await this.photos.update({ where, values: { modelId: `${modelId}@${recorded}` } });
+      }
+      await this.writeVectorSpace({ ...this.space, revision });
+      return retired;
+    });
+  }
+
   /** Makes `modelId` the vector space of a library that holds no photos yet (nothing to re-embed). */
   async adoptSearchModel(modelId: string): Promise<boolean> {
     return this.exclusive(async () => {
@@ -280,7 +305,7 @@ export class PhotoStoreRepository {
         this.photos = undefined;
       }
       await this.dropStagingUnlocked();
-      await this.writeVectorSpace({ photosTable: PHOTOS, modelId, staging: null });
+      await this.writeVectorSpace({ photosTable: PHOTOS, modelId, revision: null, staging: null });
       return true;
     });
   }
@@ -567,7 +592,7 @@ export class PhotoStoreRepository {
       }
       const old = this.space.photosTable;
       this.photos?.close();
-      await this.writeVectorSpace({ photosTable: name, modelId, staging: null });
+      await this.writeVectorSpace({ photosTable: name, modelId, revision: null, staging: null });
       this.photos = next;
       if ((await this.db.tableNames()).includes(old)) await this.db.dropTable(old);
       await this.db.dropTable(STAGING);
