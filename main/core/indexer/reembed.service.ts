@@ -112,7 +112,7 @@ export class ReembedService {
     }
   }
 
-  /** Embeds photo contents (by one of their paths) in batches; a content none of whose paths reads is `failed`. */
+  /** Embeds photo contents in batches, each read from its first path; one that does not read is `failed` for this run. */
   private async embed(target: string, todo: Array<[string, string[]]>, failed: Set<string>, options: ReembedOptions,
     onDone: () => void, onFailed: () => void): Promise<void> {
     const batchSize = options.batchSize ?? 16;
