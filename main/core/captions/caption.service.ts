@@ -18,6 +18,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Photo } from '../../../common/photo.types.ts';
 import { ProgressMeter } from '../indexer/progress-meter.ts';
+import { SerialWork } from '../serial-work.ts';
 import { writeSidecar, type SidecarWriteResult } from '../media/xmp-sidecar.writer.ts';
 import { filterToSql, sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
@@ -114,7 +115,7 @@ interface JobState {
 }
 
 export class CaptionService {
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialWork();
   private readonly jobFile: string;
 
   constructor(
@@ -243,7 +244,7 @@ export class CaptionService {
     const caption = text.replace(/\r\n?/g, '\n').trim();
     if (caption.length > MAX_CAPTION_LENGTH) throw new CaptionError(`A caption can be at most ${MAX_CAPTION_LENGTH} characters long (this one has ${caption.length}).`, 'invalid-caption');
     const resolved = await resolvePath(photoPath);
-    return this.serialized(async () => {
+    return this.writes.run(async () => {
       if (!(await this.store.getPhoto(resolved))) throw new CaptionError(`${photoPath} is not in the library; index its folder first (\`photobind index FOLDER\`).`, 'not-in-library');
       await this.store.updateCaptions([{ path: resolved, caption: caption || null, captionModel: caption ? USER_CAPTION_MODEL : null, captionEdited: Boolean(caption) }]);
       const after = (await this.store.getPhoto(resolved))!;
@@ -259,7 +260,7 @@ export class CaptionService {
 
   /** Commits one batch, dropping photos a person captioned meanwhile; then writes sidecars if asked. */
   private async commit(items: Array<{ photo: Photo; caption: string }>, options: CaptionRunOptions, summary: CaptionSummary): Promise<void> {
-    const committed = await this.serialized(async () => {
+    const committed = await this.writes.run(async () => {
       const current = await this.store.listPhotos(`path IN (${items.map((i) => sqlString(i.photo.path)).join(', ')})`);
       const editable = new Set(current.filter((p) => !p.captionEdited).map((p) => p.path));
       const keep = items.filter((i) => editable.has(i.photo.path));
@@ -281,12 +282,6 @@ export class CaptionService {
       }
       options.onCaptioned?.(result);
     }
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(work, work);
-    this.writes = next.catch(() => undefined);
-    return next;
   }
 
   /** The current caption of every photo in the scope (what `photobind caption --json` prints). */

@@ -11,6 +11,7 @@ import type { FileStamp, PhotoStoreRepository, StoredPhoto } from '../storage/ph
 import { contentFingerprint } from './content-fingerprint.ts';
 import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanner.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { SerialWork } from '../serial-work.ts';
 
 export interface PhotoEmbedder {
   indexPhotos(items: IndexItem[]): Promise<IndexItemResult[]>;
@@ -38,7 +39,7 @@ export interface IndexSummary {
 
 export class IndexService {
   /** Index passes and model switches run one at a time (see [Note: vector spaces]). */
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly passes = new SerialWork();
   /** The search model of the pass in progress: every row it writes is labelled with it. */
   private modelId = '';
 
@@ -55,9 +56,7 @@ export class IndexService {
 
   /** Runs `work` while no index pass runs (and starts none until it is done). */
   exclusively<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(work, work);
-    this.lock = run.catch(() => {});
-    return run;
+    return this.passes.run(work);
   }
 
   /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */
