@@ -20,6 +20,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import type { Photo, PhotoProblemRecord, ProblemKind, SearchFilters } from '../../../common/photo.types.ts';
 import { writeFileAtomic } from '../library/library-settings.repository.ts';
+import { SerialWork } from '../serial-work.ts';
 
 const PHOTOS = 'photos';
 const PROBLEMS = 'problems';
@@ -216,7 +217,7 @@ export class PhotoStoreRepository {
   private problems: lancedb.Table | undefined;
   private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
   /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]). */
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialWork();
 
   private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {}
 
@@ -261,12 +262,6 @@ export class PhotoStoreRepository {
     this.space = space;
   }
 
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work, work);
-    this.writes = run.catch(() => {});
-    return run;
-  }
-
   /** The search model whose vectors the library holds (its active vector space); null while new. */
   get searchModelId(): string | null {
     return this.space.modelId;
@@ -279,7 +274,7 @@ export class PhotoStoreRepository {
    * re-embeds them. Returns how many rows were retired.
    */
   async recordSearchModelRevision(revision: string): Promise<number> {
-    return this.exclusive(async () => {
+    return this.writes.run(async () => {
       const { modelId, revision: recorded } = this.space;
       if (modelId === null || recorded === revision) return 0;
       let retired = 0;
@@ -295,7 +290,7 @@ export class PhotoStoreRepository {
 
   /** Makes `modelId` the vector space of a library that holds no photos yet (nothing to re-embed). */
   async adoptSearchModel(modelId: string): Promise<boolean> {
-    return this.exclusive(async () => {
+    return this.writes.run(async () => {
       if (this.space.modelId === modelId) return true;
       if (this.photos && (await this.photos.countRows()) > 0) return false;
       if (this.photos) {
@@ -327,7 +322,7 @@ export class PhotoStoreRepository {
       }
       return this.photos;
     }
-    this.photos = await this.db.createEmptyTable(PHOTOS, photosSchema(dimension), { existOk: true });
+    this.photos = await this.db.createEmptyTable(this.space.photosTable, photosSchema(dimension), { existOk: true });
     return this.photos;
   }
 
@@ -337,14 +332,15 @@ export class PhotoStoreRepository {
    */
   async upsertPhotos(photos: StoredPhoto[]): Promise<void> {
     if (photos.length === 0) return;
-    await this.exclusive(() => this.upsertUnlocked(photos));
+    await this.writes.run(() => this.upsertUnlocked(photos));
     await this.clearProblems(photos.map((p) => p.path));
   }
 
   private async upsertUnlocked(photos: StoredPhoto[]): Promise<void> {
     if (this.space.modelId === null) await this.writeVectorSpace({ ...this.space, modelId: photos[0]!.modelId });
     const active = photos.find((p) => p.modelId === this.space.modelId);
-    const dimension = this.photos ? await this.vectorDimension() : active?.vector.length;
+    // The active model's rows set the size (photosTable checks it against an existing table).
+    const dimension = active?.vector.length ?? (await this.vectorDimension());
     if (dimension == null) throw new Error(`Photos embedded by ${photos[0]!.modelId} cannot be stored in a library searched with ${this.space.modelId}.`);
     const table = await this.photosTable(dimension);
     const rows = photos.map((p) => (p.modelId === this.space.modelId ? p : { ...p, vector: new Float32Array(dimension) }));
@@ -356,7 +352,7 @@ export class PhotoStoreRepository {
    * their vectors and merge-inserted whole, so the update is atomic and idempotent.
    */
   async updateCaptions(updates: Array<{ path: string; caption: string | null; captionModel: string | null; captionEdited: boolean; keywords?: string[] }>): Promise<number> {
-    return this.exclusive(() => this.updateCaptionsUnlocked(updates));
+    return this.writes.run(() => this.updateCaptionsUnlocked(updates));
   }
 
   private async updateCaptionsUnlocked(updates: Array<{ path: string; caption: string | null; captionModel: string | null; captionEdited: boolean; keywords?: string[] }>): Promise<number> {
@@ -431,7 +427,7 @@ export class PhotoStoreRepository {
 
   async deletePhotos(paths: string[]): Promise<void> {
     if (!this.photos || paths.length === 0) return;
-    await this.exclusive(async () => {
+    await this.writes.run(async () => {
       for (let i = 0; i < paths.length; i += 500) {
         await this.photos!.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
       }
@@ -491,7 +487,7 @@ export class PhotoStoreRepository {
 
   /** Compacts small fragments left by many small commits and drops old versions. */
   async compact(): Promise<void> {
-    await this.exclusive(async () => {
+    await this.writes.run(async () => {
       await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
       await this.problems?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
     });
@@ -527,7 +523,7 @@ export class PhotoStoreRepository {
   /** Stores vectors of the model being switched to, by content hash (idempotent). */
   async stageVectors(modelId: string, rows: Array<{ contentHash: string; vector: Float32Array }>): Promise<void> {
     if (rows.length === 0) return;
-    await this.exclusive(async () => {
+    await this.writes.run(async () => {
       if (this.space.staging !== modelId) {
         await this.dropStagingUnlocked();
         await this.writeVectorSpace({ ...this.space, staging: modelId });
@@ -543,7 +539,7 @@ export class PhotoStoreRepository {
 
   /** Forgets staged vectors (the switch was abandoned). */
   async dropStaging(): Promise<void> {
-    await this.exclusive(() => this.dropStagingUnlocked());
+    await this.writes.run(() => this.dropStagingUnlocked());
   }
 
   private async dropStagingUnlocked(): Promise<void> {
@@ -557,7 +553,7 @@ export class PhotoStoreRepository {
    * Returns how many photos got the new vectors and how many wait for re-embedding.
    */
   async switchVectorSpace(modelId: string): Promise<{ switched: number; waiting: number }> {
-    return this.exclusive(async () => {
+    return this.writes.run(async () => {
       if (this.space.staging !== modelId) throw new Error(`No vectors of ${modelId} are staged; nothing to switch to.`);
       const staging = await this.db.openTable(STAGING);
       const field = (await staging.schema()).fields.find((f) => f.name === 'vector');
