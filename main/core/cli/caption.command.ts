@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CaptionScope } from '../captions/caption.service.ts';
-import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
+import { clearStatus, formatDuration, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
 
 interface CaptionFlags {
   force?: boolean;
@@ -85,7 +85,7 @@ export function registerCaptionCommand(program: Command): void {
             signal: controller.signal,
             onProgress: (p) => {
               if (options.json || p.total === 0) return;
-              status(`Captioning ${p.done}/${p.total} · ${p.rate.toFixed(1)} captions/s · ${p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating'}${p.failed ? ` · ${p.failed} failed` : ''}`);
+              status(progressLine('Captioning', p, 'captions', 'failed'));
             },
           });
           clearStatus();

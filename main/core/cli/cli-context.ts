@@ -55,6 +55,17 @@ export function clearStatus(): void {
   statusShown = false;
 }
 
+/** "Indexing 40/300 · 12.5 photos/s · 21s left · 2 problems": a counted job's status line. */
+export function progressLine(
+  label: string,
+  p: { done: number; total: number; rate: number; etaSeconds: number | null; failed: number },
+  unit: string,
+  failedWord: string,
+): string {
+  const eta = p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating';
+  return `${label} ${p.done}/${p.total} · ${p.rate.toFixed(1)} ${unit}/s · ${eta}${p.failed ? ` · ${p.failed} ${failedWord}` : ''}`;
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 60) return `${Math.ceil(seconds)}s`;

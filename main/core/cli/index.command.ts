@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
-import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
+import { clearStatus, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
 
 export async function checkFolders(dirs: string[]): Promise<string[]> {
   const roots: string[] = [];
@@ -41,7 +41,7 @@ export function registerIndexCommand(program: Command): void {
           onProgress: (p) => {
             if (options.json) return;
             if (p.phase === 'scanning') status(`Scanning… ${p.total} photos found`);
-            else if (p.phase === 'indexing') status(`Indexing ${p.done}/${p.total} · ${p.rate.toFixed(1)} photos/s · ${p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating'}${p.failed ? ` · ${p.failed} problems` : ''}`);
+            else if (p.phase === 'indexing') status(progressLine('Indexing', p, 'photos', 'problems'));
           },
         });
         clearStatus();
@@ -54,7 +54,7 @@ export function registerIndexCommand(program: Command): void {
             batchSize: opts.batchSize,
             onProgress: (p) => {
               if (options.json) return;
-              if (p.phase === 'embedding') status(`Re-embedding ${p.done}/${p.total} · ${p.rate.toFixed(1)} photos/s · ${p.etaSeconds != null ? `${formatDuration(p.etaSeconds)} left` : 'estimating'}${p.failed ? ` · ${p.failed} unreadable now` : ''}`);
+              if (p.phase === 'embedding') status(progressLine('Re-embedding', p, 'photos', 'unreadable now'));
               else if (p.phase === 'switching') status('Switching searches to the new vectors…');
             },
           });
