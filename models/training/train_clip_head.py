@@ -53,7 +53,7 @@ from modules import ClipText, MapHead, VisionTower
 from toy_world_data import (REPO, TRAIN_COUNT, TRAIN_SEED, VAL_COUNT, VAL_SEED, WORK_DIR, SceneCodec,
                             caption_constraint, load_album, sample_query, to_input, vocabulary)
 from train_clip import OUT, AuxHead, eval_queries, pad_batch, soft_ce
-from train_common import Clock, lr_at, param_groups, setup
+from train_common import Clock, param_groups, reshuffled_batches, set_lr, setup
 from train_siglip import TextAuxHead, query_family
 from vision_features import load_clip_vision, tower_tokens
 
@@ -216,18 +216,13 @@ def main() -> None:
                 "lr_scale": hp["tb_lr_scale"] if hp["loss"] == "sigmoid" else 1.0}]
     opt = torch.optim.AdamW(groups, lr=hp["lr"], betas=(0.9, 0.98))
 
-    n, b = len(train), hp["batch"]
     gen = torch.Generator().manual_seed(hp["seed"])
-    perm, cursor = torch.randperm(n, generator=gen), 0
+    batches = reshuffled_batches(len(train), hp["batch"], gen)
     run_loss = run_aux = 0.0
     for step in range(hp["steps"]):
         head.train(), text.train()
-        if cursor + b > n:
-            perm, cursor = torch.randperm(n, generator=gen), 0
-        idx = perm[cursor:cursor + b]
-        cursor += b
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, hp["steps"], hp["lr"], hp["warmup"]) * g.get("lr_scale", 1.0)
+        idx = next(batches)
+        set_lr(opt, step, hp["steps"], hp["lr"], hp["warmup"])
         flip = (torch.rand(len(idx), generator=gen) < 0.5).long()
         x = tr_tokens[flip, idx].float()
         ids, cons = [], []

@@ -26,6 +26,24 @@ def lr_at(step: int, total: int, base: float, warmup: int) -> float:
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+def set_lr(opt: torch.optim.Optimizer, step: int, total: int, base: float, warmup: int) -> None:
+    """The schedule's rate at `step` for every parameter group, times the group's "lr_scale" (default 1)."""
+    rate = lr_at(step, total, base, warmup)
+    for g in opt.param_groups:
+        g["lr"] = rate * g.get("lr_scale", 1.0)
+
+
+def reshuffled_batches(n: int, batch: int, gen: torch.Generator):
+    """Endless batches of indices in 0..n-1 without repeats, reshuffled with `gen` whenever fewer than `batch`
+    remain (the first shuffle happens at the first batch)."""
+    perm, cursor = torch.randperm(n, generator=gen), 0
+    while True:
+        if cursor + batch > n:
+            perm, cursor = torch.randperm(n, generator=gen), 0
+        yield perm[cursor:cursor + batch]
+        cursor += batch
+
+
 def param_groups(modules: list[torch.nn.Module], weight_decay: float) -> list[dict]:
     """Weight decay on matrices only (not on norms, biases, embeddings' positions or scales)."""
     decay, no_decay = [], []

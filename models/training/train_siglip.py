@@ -39,7 +39,7 @@ from toy_world_data import (REPO, SETTING_PHRASES, TIME_PHRASES, TRAIN_COUNT, TR
                             VAL_SEED, WORK_DIR, SceneCodec, caption_constraint, load_album, object_phrase,
                             render_album, run_ts, sample_query, to_input, vocabulary)
 from train_clip import AuxHead, eval_queries
-from train_common import Clock, lr_at, param_groups, setup
+from train_common import Clock, param_groups, reshuffled_batches, set_lr, setup
 from vision_features import frozen_tower, tower_tokens
 
 HP = {
@@ -260,18 +260,13 @@ def main() -> None:
     opt = torch.optim.AdamW(param_groups([head, text, aux_img, aux_txt], hp["weight_decay"])
                             + [{"params": [t_prime, bias], "weight_decay": 0.0, "lr_scale": hp["tb_lr_scale"]}],
                             lr=hp["lr"], betas=(0.9, 0.98))
-    n, b = len(train), hp["batch"]
     gen = torch.Generator().manual_seed(hp["seed"])
-    perm, cursor = torch.randperm(n, generator=gen), 0
+    batches = reshuffled_batches(len(train), hp["batch"], gen)
     run_loss = run_aux = 0.0
     for step in range(hp["steps"]):
         head.train(), text.train()
-        if cursor + b > n:
-            perm, cursor = torch.randperm(n, generator=gen), 0
-        idx = perm[cursor:cursor + b]
-        cursor += b
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, hp["steps"], hp["lr"], hp["warmup"]) * g.get("lr_scale", 1.0)
+        idx = next(batches)
+        set_lr(opt, step, hp["steps"], hp["lr"], hp["warmup"])
         flip = (torch.rand(len(idx), generator=gen) < 0.5).long()
         x = tr_tokens[flip, idx].float()
         texts, cons = [], []
