@@ -5,9 +5,24 @@ import globals from 'globals';
 import svelte from 'eslint-plugin-svelte';
 import svelteConfig from './renderer/svelte.config.js';
 
-const layer = (files, patterns, message) => ({
+// Sealed storage: only main/core/storage/ imports LanceDB and Arrow (see docs/architecture.md, "Application layer").
+const SEALED = [
+  { name: '@lancedb/lancedb', message: 'Only main/core/storage/ imports LanceDB: add a repository method there.' },
+  { name: 'apache-arrow', message: 'Only main/core/storage/ imports apache-arrow: add a repository method there.' },
+];
+const CORE_PATTERNS = ['electron', '**/electron/**', '**/renderer/**', '**/preload/**'];
+const CORE_MESSAGE = 'main/core is plain Node: it never imports electron or UI code.';
+
+// One config per layer; a file in several layers gets the last one, so each repeats what it inherits.
+const layer = (files, patterns, message, { ignores = [], sealed = true, extra = [] } = {}) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }] },
+  ignores,
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: sealed ? SEALED : [],
+      patterns: [...patterns.map((group) => ({ group: [group], message })), ...extra],
+    }],
+  },
 });
 
 export default tseslint.config(
@@ -36,7 +51,25 @@ export default tseslint.config(
   },
   // Layering (after VS Code): common imports nothing platform-specific; core never imports electron.
   layer(['common/**/*.ts'], ['electron', 'node:*', '**/main/**', '**/renderer/**', '**/preload/**'], 'common/ is platform-free shared code.'),
-  layer(['main/core/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/preload/**'], 'main/core is plain Node: it never imports electron or UI code.'),
+  layer(['bench/**/*.ts', 'e2e/**/*.ts', 'models/**/*.ts', 'bin/**/*.ts'], [], ''),
+  layer(['main/core/**/*.ts'], CORE_PATTERNS, CORE_MESSAGE, { ignores: ['main/core/storage/**'] }),
+  layer(['main/core/storage/**/*.ts'], CORE_PATTERNS, CORE_MESSAGE, { sealed: false }),
+  // The front doors (CLI, API handlers, web server) call the application layer (services), never storage.
+  layer(['main/core/cli/**/*.ts', 'main/core/api/**/*.ts', 'main/core/web/**/*.ts'], CORE_PATTERNS, CORE_MESSAGE, {
+    extra: [
+      { group: ['**/storage/**'], message: 'cli/, api/ and web/ call services (the application layer), never storage: see docs/architecture.md.' },
+      { group: ['**/library-settings.repository*'], message: 'Settings go through LibraryService (core.library.settings / updateSettings).' },
+    ],
+  }),
+  {
+    files: ['main/core/cli/**/*.ts', 'main/core/api/**/*.ts', 'main/core/web/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[property.name='store']",
+        message: 'cli/, api/ and web/ never reach the store: call a service (core.library, core.index, core.search, ...).',
+      }],
+    },
+  },
   layer(['main/electron/**/*.ts'], ['**/renderer/**', '**/preload/**'], 'main/electron is the shell: it talks to the renderer only through the API contract.'),
   layer(['preload/**/*.ts'], ['node:*', '../**', './**'], 'The preload is one small self-contained file: it imports only electron.'),
   layer(

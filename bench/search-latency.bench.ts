@@ -80,7 +80,7 @@ export async function benchSearchLatency(sizes = [10_000, 100_000], dim = 512, q
     await store.compact();
     const qs = Array.from({ length: queries }, () => embedding());
     let q = 0;
-    const filter = "modelId = 'bench/clip'";
+    const filter = { modelId: 'bench/clip' };
     await store.nearest(qs[0]!, 20, filter); // warm caches
     const flat = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, 20, filter));
     results.push({ rows: size, mode: 'flat (exact)', p50: flat.p50, p95: flat.p95, recallAt20: 1 });

@@ -77,6 +77,8 @@ export type PhotoProblemRecord = z.infer<typeof PhotoProblemSchema>;
 
 export const IndexProgressSchema = z.object({
   phase: z.enum(['scanning', 'indexing', 'done']),
+  /** The stage(s) being caught up ('embed', 'text', 'embed+text'...); absent while new files are indexed. */
+  stage: z.string().optional(),
   total: z.number(),
   done: z.number(),
   failed: z.number(),

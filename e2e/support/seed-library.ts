@@ -6,6 +6,7 @@ import path from 'node:path';
 import { contentFingerprint } from '../../main/core/indexer/content-fingerprint.ts';
 import { LibrarySettingsRepository } from '../../main/core/library/library-settings.repository.ts';
 import { libraryLayout } from '../../main/core/library/library-location.ts';
+import { thumbnailPath } from '../../main/core/library/thumbnail-path.ts';
 import { getModelSet } from '../../main/core/models/model-catalog.ts';
 import { PhotoStoreRepository, type StoredPhoto } from '../../main/core/storage/photo-store.repository.ts';
 import { renderDemoAlbum } from '../../main/core/toy-world/demo-album.ts';
@@ -19,7 +20,7 @@ export async function seedLibrary(libraryDir: string, count: number): Promise<vo
   const sources = await Promise.all(files.map(async (file) => ({ file, hash: await contentFingerprint(file), size: (await fs.stat(file)).size })));
   // Their thumbnails, where the indexer would have written them.
   for (const source of sources) {
-    const thumbnail = path.join(layout.thumbnails, source.hash.slice(0, 2), `${source.hash}.jpg`);
+    const thumbnail = thumbnailPath(layout.thumbnails, source.hash);
     await fs.mkdir(path.dirname(thumbnail), { recursive: true });
     await fs.copyFile(source.file, thumbnail);
   }

@@ -8,12 +8,19 @@ import { IndexService } from './indexer/index.service.ts';
 import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.service.ts';
 import { ReembedService } from './indexer/reembed.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
-import { LibrarySettingsRepository, writeFileAtomic, type LibrarySettings } from './library/library-settings.repository.ts';
+import { LibraryService } from './library/library.service.ts';
+import { PhotoCatalog } from './library/photo-catalog.ts';
+import { LibrarySettingsRepository, type LibrarySettings } from './library/library-settings.repository.ts';
+import { writeFileAtomic } from './shared/atomic-write.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
 import { ModelProcessClient } from './model-process/model-process.client.ts';
 import { defaultThreadCount } from './model-process/device-selection.ts';
-import type { ModelSpecForWorker } from './model-process/model-process.protocol.ts';
-import { getModelSet, type ModelSet } from './models/model-catalog.ts';
+import type { ModelSpecForWorker, WorkerInit } from './model-process/model-process.protocol.ts';
+import { getModelEntry, getModelSet, type ModelSet } from './models/model-catalog.ts';
+import { ModelUnavailableError } from './models/model-errors.ts';
+import type { AnalysisStage } from './stages/stage-pipeline.ts';
+import { StageStatusService } from './stages/stage-status.service.ts';
+import { StageLedgerRepository } from './storage/stage-ledger.repository.ts';
 import { ModelLocatorService } from './models/model-locator.service.ts';
 import type { DownloadProgress } from './models/hub-download.repository.ts';
 import { SearchService } from './search/search.service.ts';
@@ -33,6 +40,10 @@ export class PhotobindCore {
   readonly search: SearchService;
   readonly ask: AskService;
   readonly captions: CaptionService;
+  /** The library and its folders, photos, problems and settings (see library/library.service.ts). */
+  readonly library: LibraryService;
+  /** The library in browsing order, for the grid's pages and the filter chips. */
+  readonly catalog: PhotoCatalog;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
@@ -40,20 +51,46 @@ export class PhotobindCore {
   private modelClientClip = '';
   /** A second model process, running only the search model being switched to. */
   private switchClient: Promise<ModelProcessClient> | undefined;
+  /** Why the running model process has no search model (it is not installed), or null. */
+  private searchModelMissing: ModelUnavailableError | null = null;
+  /** The analysis stages of this library (text in photos, faces, ...): see [Note: the stage pipeline]. */
+  readonly analysisStages: AnalysisStage[] = [];
+  /** Per-stage counts (done, pending, failed) for status. */
+  readonly stageStatus = new StageStatusService(async () => ({
+    store: this.store,
+    ledger: this.ledger,
+    analysisStages: this.analysisStages,
+    searchModel: this.activeSearchModel,
+    searchModelProblem: this.searchModelProblem ?? (await this.locator.revision(this.activeSearchModel).catch(() => null) ? null : `The search model ${this.activeSearchModel} is not installed (photobind models pull ${this.activeSearchModel}, or import a folder).`),
+    autoCaption: this.settings.autoCaption,
+    pendingFiles: await this.readPending(),
+  }));
 
   private constructor(
     readonly layout: LibraryLayout,
     readonly settings: LibrarySettings,
     readonly modelSet: ModelSet,
     readonly store: PhotoStoreRepository,
+    readonly ledger: StageLedgerRepository,
     private readonly locator: ModelLocatorService,
     private readonly options: OpenLibraryOptions,
   ) {
-    this.index = new IndexService(store, () => this.models(), () => this.activeSearchModel, PHOTO_EXTENSIONS, (pending) => this.writeIndexState(pending), () => this.captions.captionNew());
+    this.index = new IndexService(
+      store,
+      () => this.modelsForIndexing(),
+      () => this.activeSearchModel,
+      PHOTO_EXTENSIONS,
+      (pending) => this.writeIndexState(pending),
+      () => this.captions.captionNew(),
+      { stages: () => this.analysisStages, ledger },
+      () => this.searchModelMissing?.message ?? null,
+    );
+    this.library = new LibraryService(store, layout);
+    this.catalog = new PhotoCatalog(store);
     this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel);
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
-    this.ask = new AskService(store, this.search, () => this.models(), new ConversationRepository(layout.conversations), modelSet.caption);
+    this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations));
   }
 
   static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {
@@ -68,12 +105,15 @@ export class PhotobindCore {
       await settingsRepo.write(settings);
     }
     const store = await PhotoStoreRepository.open(layout.database);
+    const ledger = await StageLedgerRepository.open(layout.database);
     // A library with no photos yet simply starts with the set's search model: nothing to re-embed.
     await store.adoptSearchModel(getModelSet(settings.modelSet).clip);
+    // Photos are stored before the search model is installed (see [Note: the stage pipeline]).
+    store.setDimensionHint(searchModelDimension(store.searchModelId ?? getModelSet(settings.modelSet).clip));
     const locator = new ModelLocatorService(layout.models);
     // Vectors of an earlier build of the same model (rebuilt, re-downloaded) are retired, not mixed in.
     await recordRevision(store, locator);
-    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, locator, options);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, locator, options);
   }
 
   /**
@@ -101,17 +141,56 @@ export class PhotobindCore {
     return this.reembed.run(this.modelSet.clip, options);
   }
 
+  /**
+   * The model process for an index pass. When the search model is not installed (and may not be
+   * downloaded) it runs without one: photos are still listed with metadata and thumbnails, and their
+   * embed stage waits (see [Note: the stage pipeline]). A process started without it is replaced once
+   * the model has been installed (by the app, or by `photobind models pull` in another process).
+   */
+  async modelsForIndexing(): Promise<ModelProcessClient> {
+    if (this.searchModelMissing && (await this.locator.revision(this.activeSearchModel).catch(() => null))) await this.restartModels();
+    return this.models({ optionalSearchModel: true });
+  }
+
+  /** Closes the model process so the next request starts one with the models installed now. */
+  async restartModels(): Promise<void> {
+    const client = this.modelClient;
+    this.modelClient = undefined;
+    this.searchModelMissing = null;
+    await (await client?.catch(() => undefined))?.close();
+  }
+
+  /** Why the search model cannot run (not installed), once a model process found it missing; else null. */
+  get searchModelProblem(): string | null {
+    return this.searchModelMissing?.message ?? null;
+  }
+
   /** The model process, started on first use (locating or downloading the search model first). */
-  models(): Promise<ModelProcessClient> {
+  models(options: { optionalSearchModel?: boolean } = {}): Promise<ModelProcessClient> {
+    // A process started without the search model (for indexing) still captions and answers; embedding
+    // queries checks `canEmbed` (textEmbedder).
     this.modelClient ??= (async () => {
       const clipId = this.activeSearchModel;
-      const clip = await this.spec(clipId, true);
+      let clip: ModelSpecForWorker | undefined;
+      try {
+        clip = await this.spec(clipId, true);
+      } catch (error) {
+        if (!(error instanceof ModelUnavailableError) || !options.optionalSearchModel) throw error;
+        this.searchModelMissing = error;
+      }
       const caption = await this.spec(this.modelSet.caption, false);
       const ask = await this.spec(this.modelSet.ask, false);
+      // Analyzers whose stage is ready now (a stage that becomes ready later restarts the process: restartModels).
+      const analyzers: NonNullable<WorkerInit['analyzers']> = {};
+      for (const stage of this.analysisStages) {
+        const readiness = await stage.readiness();
+        if (readiness.ready) analyzers[stage.name] = readiness.spec;
+      }
       const client = new ModelProcessClient({
         ...(clip ? { clip } : {}),
         ...(caption ? { caption } : {}),
         ...(ask ? { ask } : {}),
+        analyzers,
         device: process.env.PHOTOBIND_DEVICE ?? this.settings.device,
         threads: defaultThreadCount(os.availableParallelism()),
         thumbnailsDir: this.layout.thumbnails,
@@ -163,6 +242,7 @@ export class PhotobindCore {
 
   private async textEmbedder() {
     const client = await this.models();
+    if (!client.canEmbed) throw this.searchModelMissing ?? new ModelUnavailableError(`The search model ${this.activeSearchModel} is not installed.`);
     return { modelId: this.modelClientClip, embedTexts: (texts: string[]) => client.request({ type: 'embedTexts', texts }) };
   }
 
@@ -201,6 +281,16 @@ export class PhotobindCore {
   async close(): Promise<void> {
     for (const pending of [this.modelClient, this.switchClient]) await (await pending?.catch(() => undefined))?.close();
     this.store.close();
+    this.ledger.close();
+  }
+}
+
+/** The catalog's vector size of a search model (null for a model the catalog does not size). */
+function searchModelDimension(id: string): number | null {
+  try {
+    return getModelEntry(id).embeddingDim ?? null;
+  } catch {
+    return null;
   }
 }
 

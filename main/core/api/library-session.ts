@@ -6,13 +6,11 @@ import { ApiError } from '../../../common/api/api-error.ts';
 import { EventHub } from '../../../common/api/event-hub.ts';
 import { photobindApi, type IndexJob, type LibraryOverview, type ModelSwitchState, type SettingsInfo } from '../../../common/api/photobind.contract.ts';
 import type { LibraryWatchService, WatchOptions } from '../indexer/library-watch.service.ts';
-import { LibrarySettingsRepository, type LibrarySettings } from '../library/library-settings.repository.ts';
+import type { LibrarySettings } from '../library/library.service.ts';
 import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
 import { PhotobindCore } from '../photobind-core.ts';
-import { filterToSql } from '../storage/photo-store.repository.ts';
 import { IndexJobQueue, type JobReporter } from './index-job.queue.ts';
-import { modelAvailability, unavailableMessage } from './model-availability.ts';
-import { PhotoCatalog } from './photo-catalog.ts';
+import { modelAvailability } from './model-availability.ts';
 
 export interface LibrarySessionOptions {
   libraryDir: string;
@@ -39,7 +37,6 @@ const SWITCH_PROGRESS_MS = 1000;
 export class LibrarySession {
   readonly events = new EventHub(photobindApi);
   readonly jobs: IndexJobQueue;
-  readonly catalog: PhotoCatalog;
   readonly demoDir: string;
   readonly demoCount: number;
   private coreValue: PhotobindCore;
@@ -51,19 +48,13 @@ export class LibrarySession {
   private lastLiveUpdate = 0;
   private modelSwitch: ModelSwitchState | null = null;
   private switchRun: { done: Promise<void>; abort: AbortController } | undefined;
-  private readonly settingsRepo: LibrarySettingsRepository;
   private readonly log: (line: string) => void;
 
   private constructor(core: PhotobindCore, demoDir: string, private readonly options: LibrarySessionOptions) {
     this.coreValue = core;
     this.demoDir = demoDir;
     this.demoCount = options.demoCount ?? 120;
-    this.settingsRepo = new LibrarySettingsRepository(core.layout.settings);
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.catalog = new PhotoCatalog(async () => {
-      const current = await this.core();
-      return { store: current.store };
-    });
     this.jobs = new IndexJobQueue(
       (state) => this.events.emit('onDidIndexProgress', state),
       async () => {
@@ -96,13 +87,18 @@ export class LibrarySession {
     return this.coreValue;
   }
 
-  readSettings(): Promise<LibrarySettings> {
-    return this.settingsRepo.read();
+  async readSettings(): Promise<LibrarySettings> {
+    return (await this.core()).library.settings();
   }
 
   async updateRoots(change: (roots: string[]) => string[]): Promise<string[]> {
-    const next = await this.settingsRepo.update((s) => ({ ...s, roots: change(s.roots) }));
+    const next = await (await this.core()).library.updateSettings((s) => ({ ...s, roots: change(s.roots) }));
     return next.roots;
+  }
+
+  /** The library's photos in browsing order (the open core's catalog). */
+  async catalog() {
+    return (await this.core()).catalog;
   }
 
   /** Queues an index job over some roots; progress goes out as onDidIndexProgress. */
@@ -111,9 +107,7 @@ export class LibrarySession {
       if (before) await before(reporter, signal);
       reporter.stage('scanning');
       const core = await this.core();
-      // Without the search model nothing can be indexed: say so before scanning.
-      const search = (await modelAvailability(core.modelSet, core.layout.models)).find((m) => m.task === 'clip');
-      if (search && !search.available) throw new ApiError('model-unavailable', unavailableMessage('clip', search.id, search.problem));
+      // Without the search model photos are still listed (files, metadata, thumbnails); their embed stage waits.
       const online: string[] = [];
       for (const root of roots) if (await isDirectory(root)) online.push(root);
       if (online.length === 0) throw new ApiError('bad-folder', roots.length === 1 ? `The folder ${roots[0]} is not there any more (drive unplugged?); its photos are kept.` : 'None of the library folders can be reached right now.', true);
@@ -140,13 +134,13 @@ export class LibrarySession {
         name: path.basename(root) || root,
         online: await isDirectory(root),
         isDemo: root === this.demoDir,
-        photoCount: await core.store.countPhotos(filterToSql({ folder: root }, path.sep)),
+        photoCount: await core.library.countPhotos({ folder: root }),
       })),
     );
     return {
       libraryDir: core.layout.root,
-      photoCount: await core.store.countPhotos(),
-      problemCount: (await core.store.problemMap()).size,
+      photoCount: await core.library.countPhotos(),
+      problemCount: (await core.library.problems()).length,
       roots,
       modelSet: core.modelSet.name,
     };
@@ -190,7 +184,7 @@ export class LibrarySession {
     }).then(
       async (summary) => {
         publish({ ...this.modelSwitch!, state: 'done', etaSeconds: 0 }, true);
-        this.catalog.invalidate();
+        this.coreValue.catalog.invalidate();
         this.libraryChanged(0);
         this.events.emit('onDidChangeSettings', await this.settingsInfo());
         // Photos that could not be read during the switch (offline folder) are re-embedded by a rescan.
@@ -239,7 +233,7 @@ export class LibrarySession {
       this.reopening = undefined;
       release();
     }
-    this.catalog.invalidate();
+    this.coreValue.catalog.invalidate();
     this.startModelSwitch();
     this.events.emit('onDidChangeSettings', await this.settingsInfo());
     await this.restartWatcher();
@@ -248,7 +242,7 @@ export class LibrarySession {
 
   /** Tells every window the library changed (debounced: a burst of watcher batches is one event). */
   libraryChanged(delayMs = 300): void {
-    this.catalog.invalidate();
+    this.coreValue.catalog.invalidate();
     clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => {
       if (this.closed) return;

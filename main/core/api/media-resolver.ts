@@ -2,10 +2,9 @@
 // Used by the web server's routes and by Electron's custom protocol (through the core host), so both
 // serve only files the store knows; a path sent by a client is never opened.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { MediaKind } from '../../../common/api/media-routes.ts';
 import type { PhotobindCore } from '../photobind-core.ts';
-import { sqlString } from '../storage/photo-store.repository.ts';
+import { thumbnailPath } from '../library/thumbnail-path.ts';
 
 export interface ResolvedMedia {
   file: string;
@@ -23,9 +22,9 @@ const BROWSER_TYPES: Record<string, string> = {
 
 export async function resolveMedia(core: PhotobindCore, kind: MediaKind, contentHash: string): Promise<ResolvedMedia | null> {
   if (!/^[0-9a-f]+$/.test(contentHash)) return null;
-  const photos = await core.store.listPhotos(`contentHash = ${sqlString(contentHash)}`, 8);
+  const photos = await core.library.photosWithContent(contentHash, 8);
   if (photos.length === 0) return null;
-  const thumbnail = path.join(core.layout.thumbnails, contentHash.slice(0, 2), `${contentHash}.jpg`);
+  const thumbnail = thumbnailPath(core.layout.thumbnails, contentHash);
   const hasThumbnail = await isFile(thumbnail);
   if (kind === 'thumb' && hasThumbnail) return { file: thumbnail, contentType: 'image/jpeg' };
   for (const photo of photos) {

@@ -8,7 +8,7 @@ import { modelAvailability, unavailableMessage } from './model-availability.ts';
 
 /** A photo of the library, or a 'not-found' error: paths from a client only ever serve as keys. */
 export async function libraryPhoto(core: PhotobindCore, photoPath: string): Promise<Photo> {
-  const photo = await core.store.getPhoto(photoPath);
+  const photo = await core.library.photo(photoPath);
   if (!photo) throw new ApiError('not-found', `${photoPath} is not a photo of this library.`);
   return photo;
 }
@@ -23,7 +23,7 @@ export async function requireModel(core: PhotobindCore, task: 'caption' | 'ask')
 export function photosHandlers(session: LibrarySession): PhotobindHandlers['photos'] {
   return {
     async list({ offset, limit, filters }) {
-      const page = await session.catalog.page(offset, limit, filters);
+      const page = await (await session.catalog()).page(offset, limit, filters);
       return { ...page, offset };
     },
 

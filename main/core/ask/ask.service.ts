@@ -6,11 +6,11 @@
 // captioner writes now and we keep) mentions every content word of the subject. Without a captioner we
 // fall back to the search model: a photo must be closer to the subject than to a neutral prompt. The
 // answer states what was found, with the photos as evidence; when nothing passes it says so.
-import path from 'node:path';
 import type { Photo } from '../../../common/photo.types.ts';
 import type { ModelProcessClient } from '../model-process/model-process.client.ts';
 import type { SearchService } from '../search/search.service.ts';
-import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { ModelRequestError } from '../model-process/model-process.client.ts';
+import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
 import { dot } from '../search/query-arithmetic.ts';
 import { captionSupports, contentWords } from './caption-evidence.ts';
@@ -40,13 +40,25 @@ export class AskError extends Error {
 const NEUTRAL_PROMPT = 'a photo';
 const MAX_CANDIDATES = 40;
 
+/** What the ask service reads of the library (the store satisfies it); nothing here writes. */
+export interface AskLibraryPort {
+  getPhoto(path: string): Promise<Photo | null>;
+  listPhotos(query?: PhotoQuery, limit?: number): Promise<Photo[]>;
+  vectorsOf(paths: string[]): Promise<Map<string, Float32Array>>;
+}
+
+/** Where captions the ask service had to generate are saved: the caption service's write queue. */
+export interface CaptionSavePort {
+  saveModelCaptions(items: Array<{ photo: Photo; caption: string }>): Promise<number>;
+}
+
 export class AskService {
   constructor(
-    private readonly store: PhotoStoreRepository,
+    private readonly store: AskLibraryPort,
+    private readonly captionSaver: CaptionSavePort,
     private readonly search: SearchService,
     private readonly models: () => Promise<ModelProcessClient>,
     private readonly conversations: ConversationRepository,
-    private readonly captionModelId: string,
   ) {}
 
   async conversation(photoPath: string): Promise<ChatMessage[]> {
@@ -84,7 +96,7 @@ export class AskService {
     // "photos from Lisbon" names no subject: every photo the filters keep, newest first.
     const candidates = parsed.subject
       ? (await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES })).map((c) => c.photo)
-      : (await this.store.listPhotos(filterToSql(filters, path.sep))).sort((a, b) => (b.takenAt ?? '').localeCompare(a.takenAt ?? '')).slice(0, MAX_CANDIDATES);
+      : (await this.store.listPhotos(filters)).sort((a, b) => (b.takenAt ?? '').localeCompare(a.takenAt ?? '')).slice(0, MAX_CANDIDATES);
     options.signal?.throwIfAborted();
     // The SQL filter is a box; the place is a circle.
     const located = candidates.filter((p) => !place || (p.gps !== null && distanceKm(p.gps, place) <= place.radiusKm));
@@ -121,18 +133,19 @@ export class AskService {
     for (const photo of photos) if (photo.caption) captions.set(photo.path, photo.caption);
     if (missing.length === 0) return captions;
     const client = await this.models();
-    const written: Array<{ path: string; caption: string; captionModel: string; captionEdited: boolean }> = [];
+    const written: Array<{ photo: Photo; caption: string }> = [];
     for (const photo of missing) {
       try {
         const caption = await client.request({ type: 'caption', path: photo.path });
         captions.set(photo.path, caption);
-        written.push({ path: photo.path, caption, captionModel: this.captionModelId, captionEdited: false });
+        written.push({ photo, caption });
       } catch (error) {
-        if (/No caption model/.test((error as Error).message)) return null;
+        if (error instanceof ModelRequestError && error.code === 'no-model') return null;
         throw error;
       }
     }
-    await this.store.updateCaptions(written);
+    // Through the caption queue, so a caption the user saves meanwhile is never overwritten.
+    await this.captionSaver.saveModelCaptions(written);
     return captions;
   }
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../library/library-settings.repository.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 export const ChatMessageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string(), at: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;

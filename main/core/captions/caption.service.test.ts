@@ -124,7 +124,7 @@ describe('CaptionService', () => {
     const stopped = await service(captioner).caption({ folders: [album] }, { batchSize: 2, concurrency: 1, signal: controller.signal });
     expect(stopped.cancelled).toBe(true);
     expect(stopped.captioned).toBe(5);
-    const done = (await store.listPhotos('caption IS NOT NULL')).map((p) => [p.path, p.captionAt] as const);
+    const done = (await store.listPhotos({ captioned: true })).map((p) => [p.path, p.captionAt] as const);
     expect(done).toHaveLength(5);
 
     const again = new ScriptedCaptioner();

@@ -14,13 +14,14 @@
 // that queue and drops photos edited meanwhile, so an edit made while an album is being captioned
 // survives in this process. (Two processes writing at once could still race in the gap between
 // that re-read and the commit; the store has no conditional update.)
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Photo } from '../../../common/photo.types.ts';
-import { ProgressMeter } from '../indexer/progress-meter.ts';
+import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
 import { writeSidecar, type SidecarWriteResult } from '../media/xmp-sidecar.writer.ts';
-import { filterToSql, sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 /** The model side of captioning: one photo in, one line of text out. */
 export interface PhotoCaptioner {
@@ -258,10 +259,24 @@ export class CaptionService {
     });
   }
 
+  /**
+   * Saves captions a model wrote outside a caption run (while answering a library question), through the
+   * same write queue as caption runs and user edits: a caption a person wrote meanwhile wins, never XMP.
+   * Returns how many were saved.
+   */
+  async saveModelCaptions(items: Array<{ photo: Photo; caption: string }>): Promise<number> {
+    const summary: CaptionSummary = {
+      inScope: items.length, captioned: 0, skippedCurrent: 0, skippedEdited: 0, failed: 0, failures: [], notInLibrary: [],
+      sidecarsWritten: 0, sidecarDescriptionsKept: 0, sidecarFailures: [], cancelled: false, seconds: 0, rate: 0,
+    };
+    if (items.length) await this.commit(items, {}, summary);
+    return summary.captioned;
+  }
+
   /** Commits one batch, dropping photos a person captioned meanwhile; then writes sidecars if asked. */
   private async commit(items: Array<{ photo: Photo; caption: string }>, options: CaptionRunOptions, summary: CaptionSummary): Promise<void> {
     const committed = await this.writes.run(async () => {
-      const current = await this.store.listPhotos(`path IN (${items.map((i) => sqlString(i.photo.path)).join(', ')})`);
+      const current = await this.store.listPhotos({ paths: items.map((i) => i.photo.path) });
       const editable = new Set(current.filter((p) => !p.captionEdited).map((p) => p.path));
       const keep = items.filter((i) => editable.has(i.photo.path));
       await this.store.updateCaptions(keep.map((i) => ({ path: i.photo.path, caption: i.caption, captionModel: this.modelId, captionEdited: false })));
@@ -295,14 +310,14 @@ export class CaptionService {
     if (folders.length === 0 && paths.length === 0) return { photos: sortByPath(await this.store.listPhotos()), notInLibrary: [] };
     const byPath = new Map<string, Photo>();
     for (const folder of folders) {
-      const filter = filterToSql({ folder: await resolvePath(folder) }, path.sep);
+      const filter = { folder: await resolvePath(folder) };
       for (const photo of await this.store.listPhotos(filter)) byPath.set(photo.path, photo);
     }
     const resolved = [...new Set(await Promise.all(paths.map(resolvePath)))];
     const found = new Set<string>();
     for (let i = 0; i < resolved.length; i += 500) {
       const chunk = resolved.slice(i, i + 500);
-      for (const photo of await this.store.listPhotos(`path IN (${chunk.map(sqlString).join(', ')})`)) {
+      for (const photo of await this.store.listPhotos({ paths: chunk })) {
         byPath.set(photo.path, photo);
         found.add(photo.path);
       }
@@ -319,10 +334,7 @@ export class CaptionService {
       // No unfinished forced run.
     }
     const state: JobState = { scope, model: this.modelId, redoBefore: new Date().toISOString() };
-    await fs.mkdir(path.dirname(this.jobFile), { recursive: true });
-    const temp = `${this.jobFile}.${process.pid}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(state) + '\n');
-    await fs.rename(temp, this.jobFile);
+    await writeFileAtomic(this.jobFile, JSON.stringify(state) + '\n');
     return state.redoBefore;
   }
 }

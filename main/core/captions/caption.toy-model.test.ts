@@ -45,7 +45,7 @@ function photobind(args: string[], onSpawn?: (kill: () => void) => void): Promis
 async function captionedRows(library: string): Promise<Map<string, string>> {
   const store = await PhotoStoreRepository.open(path.join(library, 'db'));
   try {
-    const rows = await store.listPhotos('caption IS NOT NULL');
+    const rows = await store.listPhotos({ captioned: true });
     return new Map(rows.map((p) => [p.path, p.captionAt ?? '']));
   } finally {
     store.close();

@@ -1,6 +1,5 @@
 // `photobind caption [FOLDER|PHOTO...]`: captions photos with the caption model (resumable, Ctrl-C to
 // stop), and `photobind caption --edit PHOTO "TEXT"`: a caption of your own, which models never replace.
-import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -47,7 +46,7 @@ export function registerCaptionCommand(program: Command): void {
         if (flags.auto !== 'on' && flags.auto !== 'off') throw new Error('--auto takes "on" or "off".');
         const autoCaption = flags.auto === 'on';
         await withCore(options, async (core) => {
-          await new LibrarySettingsRepository(core.layout.settings).update((s) => ({ ...s, autoCaption }));
+          await core.library.updateSettings((s) => ({ ...s, autoCaption }));
           if (options.json) return printJson({ autoCaption });
           console.log(autoCaption ? 'Newly indexed photos will be captioned automatically.' : 'Automatic captioning is off.');
         });

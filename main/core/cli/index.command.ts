@@ -1,20 +1,7 @@
 // `photobind index DIR...`: indexes folders, with a progress line (count, rate, ETA) on a terminal.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
 import { clearStatus, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
-
-export async function checkFolders(dirs: string[]): Promise<string[]> {
-  const roots: string[] = [];
-  for (const dir of dirs) {
-    const stat = await fs.stat(dir).catch(() => null);
-    if (!stat) throw new Error(`The folder ${dir} does not exist; check the path (or plug in its drive).`);
-    if (!stat.isDirectory()) throw new Error(`${dir} is a file, not a folder; give the folder that holds your photos.`);
-    roots.push(await fs.realpath(path.resolve(dir)));
-  }
-  return roots;
-}
 
 export function registerIndexCommand(program: Command): void {
   program
@@ -27,13 +14,18 @@ export function registerIndexCommand(program: Command): void {
       await withCore(options, async (core) => {
         let roots: string[];
         const offline: string[] = [];
-        if (folders.length) roots = await checkFolders(folders);
-        else {
+        const notes: string[] = [];
+        if (folders.length) {
+          // The same rules as the app's "Add a folder" (LibraryService.addFolders); relative paths are from here.
+          const added = await core.library.addFolders(folders, { base: process.cwd() });
+          roots = added.folders;
+          for (const already of added.alreadyIn) notes.push(already.message);
+        } else {
           if (core.settings.roots.length === 0) throw new Error('Name a folder to index, e.g. `photobind index ~/Pictures`.');
           roots = [];
           for (const root of core.settings.roots) (await fs.stat(root).then((s) => s.isDirectory(), () => false) ? roots : offline).push(root);
         }
-        await new LibrarySettingsRepository(core.layout.settings).update((s) => ({ ...s, roots: [...new Set([...s.roots, ...roots])] }));
+        for (const note of notes) if (!options.json) process.stderr.write(`${note} Indexing it as part of that folder.\n`);
         const warnings: string[] = offline.map((root) => `${root}: this folder is offline (drive unplugged?); its photos are kept.`);
         const summary = await core.index.index(roots, {
           batchSize: opts.batchSize,
@@ -41,10 +33,14 @@ export function registerIndexCommand(program: Command): void {
           onProgress: (p) => {
             if (options.json) return;
             if (p.phase === 'scanning') status(`Scanning… ${p.total} photos found`);
-            else if (p.phase === 'indexing') status(progressLine('Indexing', p, 'photos', 'problems'));
+            else if (p.phase === 'indexing') status(progressLine(p.stage ? `Catching up (${p.stage})` : 'Indexing', p, 'photos', 'problems'));
           },
         });
         clearStatus();
+        // Listed but not searchable yet: say which model is missing and how to get it (stderr; exit 0).
+        if (summary.searchModelMissing) {
+          process.stderr.write(`warning: ${summary.searchModelMissing}\nPhotos are listed with their dates, places and thumbnails now; they become searchable once the search model is installed (then run \`photobind index\` again, or keep the app open).\n`);
+        }
         // A new search model (from --models) re-embeds the whole library here; a kill resumes next run.
         let modelSwitch: Awaited<ReturnType<typeof core.switchSearchModel>> | null = null;
         if (core.switchPending) {
@@ -62,12 +58,13 @@ export function registerIndexCommand(program: Command): void {
           if (modelSwitch.waiting > 0) {
             // Photos not readable during the switch get the new model's vectors as soon as they are.
             const catchUp = await core.index.index(roots);
-            modelSwitch = { ...modelSwitch, waiting: Math.max(0, modelSwitch.waiting - catchUp.indexed) };
+            modelSwitch = { ...modelSwitch, waiting: Math.max(0, modelSwitch.waiting - catchUp.indexed - catchUp.embedded) };
           }
         }
         const result = { ...summary, roots, device: await core.activeDevice(), models: core.modelSet.name, searchModel: core.activeSearchModel, modelSwitch, warnings };
         if (options.json) return printJson(result);
         if (modelSwitch?.switched) console.log(`Searches now use ${core.activeSearchModel}: ${modelSwitch.photos} photos re-embedded${modelSwitch.waiting ? `, ${modelSwitch.waiting} waiting until their folder is back online` : ''}.`);
+        if (summary.embedded) console.log(`Embedded ${summary.embedded} photos that were waiting for the search model.`);
         console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
         if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
         for (const warning of warnings) console.log(`warning: ${warning}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { explainDeviceFallback } from '../model-process/device-selection.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
+import { thumbnailPath } from '../library/thumbnail-path.ts';
 
 async function folderSize(dir: string): Promise<number> {
   let total = 0;
@@ -23,12 +24,12 @@ export function registerLibraryInfoCommands(program: Command): void {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
         const absolute = path.resolve(photoPath);
-        const photo = await core.store.getPhoto(absolute);
-        const problem = photo ? undefined : (await core.store.problemMap()).get(absolute);
+        const photo = await core.library.photo(absolute);
+        const problem = photo ? undefined : await core.library.problem(absolute);
         if (!photo && !problem) throw new Error(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
         const state = photo ? 'indexed' : problem!.permanent ? 'failed' : 'failed, will retry';
         const info = photo
-          ? { ...photo, state, thumbnail: path.join(core.layout.thumbnails, photo.contentHash.slice(0, 2), `${photo.contentHash}.jpg`) }
+          ? { ...photo, state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash) }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
         if (!photo) return console.log(`${absolute}\n  state: ${state}\n  problem: ${problem!.reason}`);
@@ -54,8 +55,8 @@ export function registerLibraryInfoCommands(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
-        const photos = await core.store.countPhotos();
-        const problems = await core.store.problemMap();
+        const photos = await core.library.countPhotos();
+        const problems = await core.library.problems();
         const pending = await core.readPending();
         // Starting the model process reveals which device really works (with fallbacks).
         const client = await core.models().catch((error: Error) => error);
@@ -64,7 +65,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           library: core.layout.root,
           photos,
           pending,
-          failed: problems.size,
+          failed: problems.length,
           models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask },
           searchModel: core.activeSearchModel,
           modelSwitch: await core.switchStatus(),
@@ -73,11 +74,15 @@ export function registerLibraryInfoCommands(program: Command): void {
           modelError: client instanceof Error ? client.message : null,
           roots: core.settings.roots,
           sizeOnDisk: { database: await folderSize(core.layout.database), thumbnails: await folderSize(core.layout.thumbnails) },
+          stages: await core.stageStatus.stages(),
         };
         if (options.json) return printJson(result);
         console.log(`Library     ${result.library}`);
-        console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.size} with problems`);
+        console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.length} with problems`);
         console.log(`Models      ${core.modelSet.name} (search: ${core.activeSearchModel})`);
+        for (const [name, counts] of Object.entries(result.stages)) {
+          console.log(`  ${name.padEnd(10)}${counts.done} done, ${counts.pending} pending, ${counts.failed} failed${counts.note ? ` — ${counts.note}` : ''}`);
+        }
         const sw = result.modelSwitch;
         if (sw) console.log(`Switching   to ${sw.to}: ${sw.reembedded} of ${sw.total} photos re-embedded; searches use ${sw.from} until done (run \`photobind index\` to finish)`);
         console.log(`Device      ${result.device ?? 'not available'}`);
@@ -94,7 +99,7 @@ export function registerLibraryInfoCommands(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
-        const problems = [...(await core.store.problemMap()).values()].sort((a, b) => a.path.localeCompare(b.path));
+        const problems = await core.library.problems();
         if (options.json) return printJson(problems.map((p) => ({ path: p.path, kind: p.kind, reason: p.reason, permanent: p.permanent })));
         if (problems.length === 0) return console.log('No problems: every photo found was indexed.');
         for (const p of problems) console.log(`${p.path}\n  ${p.kind}: ${p.reason}`);

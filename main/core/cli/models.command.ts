@@ -1,7 +1,7 @@
 // `photobind models list|pull|import|remove`: the catalog's models on this computer (the library's cache).
 import type { Command } from 'commander';
 import { libraryLayout, resolveLibraryDir } from '../library/library-location.ts';
-import { LibrarySettingsRepository } from '../library/library-settings.repository.ts';
+import { readLibrarySettings } from '../library/library.service.ts';
 import { ModelCacheRepository } from '../models/model-cache.repository.ts';
 import { getModelSet, isModelDtype, MODEL_DTYPES, setsUsing, type ModelDtype } from '../models/model-catalog.ts';
 import { ModelDownloadError } from '../models/hub-download.repository.ts';
@@ -58,7 +58,7 @@ export function registerModelsCommand(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
       const { layout, installs } = libraryParts(options);
-      const activeSet = getModelSet(options.models ?? (await new LibrarySettingsRepository(layout.settings).read()).modelSet).name;
+      const activeSet = getModelSet(options.models ?? (await readLibrarySettings(layout)).modelSet).name;
       const list = await installs.list();
       if (options.json) return printJson({ library: layout.root, modelSet: activeSet, models: list });
       console.log(`Models of ${layout.root} (model set "${activeSet}"; * = used by it)`);
@@ -138,7 +138,7 @@ export function registerModelsCommand(program: Command): void {
       const options = globalOptions(command);
       const { layout, installs } = libraryParts(options);
       const result = await installs.remove(id);
-      const activeSet = (await new LibrarySettingsRepository(layout.settings).read()).modelSet;
+      const activeSet = (await readLibrarySettings(layout)).modelSet;
       const usedBy = setsUsing(id).includes(activeSet);
       if (options.json) return printJson({ ...result, usedByLibrarySet: usedBy ? activeSet : null });
       if (!result.removed) console.log(`${id} was not installed; nothing to remove.`);

@@ -1,4 +1,5 @@
-// Indexes photo folders: scan → compare with the store → fingerprint → reuse or embed → store.
+// Indexes photo folders: scan → compare with the store → fingerprint → reuse or process → store, then
+// catches up the stages still pending (see [Note: the stage pipeline] in stages/stage-pipeline.ts).
 // [Note: idempotent, resumable indexing]
 // The store is the only record of what is done: a photo counts as indexed once its row (keyed by path,
 // with size, mtime and model id) is committed. A kill at any moment therefore loses at most the rows
@@ -6,15 +7,32 @@
 // bytes are already known (moved, renamed, copied) reuses the stored vector and caption: no model work.
 import path from 'node:path';
 import type { IndexProgress, Photo } from '../../../common/photo.types.ts';
-import type { IndexItem, IndexItemResult } from '../model-process/model-process.protocol.ts';
+import type { AnalysisName, IndexItem, IndexItemResult, IndexWork } from '../model-process/model-process.protocol.ts';
 import type { FileStamp, PhotoStoreRepository, StoredPhoto } from '../storage/photo-store.repository.ts';
+import type { LedgerEntry, StageLedgerRepository } from '../storage/stage-ledger.repository.ts';
+import { ANALYSIS_ATTEMPTS, type AnalysisStage } from '../stages/stage-pipeline.ts';
 import { contentFingerprint } from './content-fingerprint.ts';
 import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanner.ts';
-import { ProgressMeter } from './progress-meter.ts';
+import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
 
+/** The model process as the index pass sees it. */
 export interface PhotoEmbedder {
-  indexPhotos(items: IndexItem[]): Promise<IndexItemResult[]>;
+  /** False when the search model is not installed: photos are still listed (files, metadata, thumbnail). */
+  readonly canEmbed: boolean;
+  indexPhotos(items: IndexItem[], work?: IndexWork): Promise<IndexItemResult[]>;
+}
+
+/** The analysis stages of the library and the ledger that records their state. */
+export interface AnalysisStages {
+  stages: () => AnalysisStage[];
+  ledger: StageLedgerRepository;
+}
+
+/** A stage that can run in this pass, with the model key its results get. */
+interface ReadyStage {
+  stage: AnalysisStage;
+  modelKey: string;
 }
 
 export interface IndexOptions {
@@ -33,7 +51,14 @@ export interface IndexSummary {
   reused: number;
   failed: number;
   removed: number;
+  /** Photos sent to the model process (new, changed, or catching up a stage). */
   modelWork: number;
+  /** Photos stored earlier that got their vector in this pass (the embed stage catching up). */
+  embedded: number;
+  /** Photo contents whose analysis stage ran in this pass, by stage. */
+  analysed: Partial<Record<AnalysisName, number>>;
+  /** Why photos were listed without being embedded (the search model is not installed), or null. */
+  searchModelMissing: string | null;
   seconds: number;
 }
 
@@ -52,6 +77,9 @@ export class IndexService {
     private readonly writePending: (pending: number) => Promise<void> = async () => {},
     /** Runs after a pass that added photos (e.g. captioning them when the library's autoCaption is on). */
     private readonly afterNewPhotos: () => Promise<unknown> = async () => {},
+    private readonly analysis: AnalysisStages | null = null,
+    /** Why the search model cannot run (not installed), asked when the model process cannot embed. */
+    private readonly searchModelProblem: () => string | null = () => null,
   ) {}
 
   /** Runs `work` while no index pass runs (and starts none until it is done). */
@@ -91,7 +119,9 @@ export class IndexService {
       seen.add(file.path);
       if (summary.scanned % 2000 === 0) options.onProgress?.({ phase: 'scanning', total: summary.scanned, done: 0, failed: 0, skipped: 0, rate: 0, etaSeconds: null });
       const stamp = stamps.get(file.path);
-      if (stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId) {
+      // Unchanged files keep their row; a stage of theirs that is pending (no vector yet, an analysis by
+      // an older model) is caught up below without touching the rest of the row.
+      if (stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs) {
         summary.unchanged++;
         continue;
       }
@@ -105,6 +135,7 @@ export class IndexService {
     // Photos gone from a root that is still there are removed; a root that is offline keeps its photos.
     const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
     await this.apply(work, gone, summary, stamps, options);
+    await this.catchUp((p) => seen.has(p), summary, options);
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
   }
@@ -156,6 +187,10 @@ export class IndexService {
     meter.record(0);
     emit('indexing');
 
+    const embedder = work.length ? await this.embedder() : null;
+    if (embedder && !embedder.canEmbed) summary.searchModelMissing = this.searchModelProblem();
+    const ready = work.length ? await this.readyStages() : [];
+    const indexWork: IndexWork = { embed: embedder?.canEmbed ?? false, analyses: ready.map((r) => r.stage.name) };
     let batch: Array<IndexItem & { file: ScannedFile }> = [];
     const inFlight = new Set<Promise<void>>();
     // Copies of a photo that is already on its way to the model wait for its result instead of
@@ -163,21 +198,22 @@ export class IndexService {
     const followers = new Map<string, ScannedFile[]>();
     const keptCaptions = new Map<string, Photo>();
     const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
-      const embedder = await this.embedder();
-      const results = await embedder.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })));
+      const results = await embedder!.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })), indexWork);
       summary.modelWork += items.length;
       const failures: Parameters<PhotoStoreRepository['recordProblems']>[0] = [];
+      const analysed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }> = [];
       for (const [i, result] of results.entries()) {
         const item = items[i]!;
         const copies = followers.get(item.contentHash) ?? [];
         followers.delete(item.contentHash);
+        if (result.ok) analysed.push({ contentHash: item.contentHash, paths: [item.path, ...copies.map((c) => c.path)], result });
         if (result.ok) {
           const fresh = this.toStoredPhoto(item.file, item.contentHash, result);
           const kept = keptCaptions.get(item.path);
           const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: kept.captionEdited } : fresh;
           buffer.push(stored);
           for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs });
-          byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
+          if (result.vector) byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
           summary.indexed++;
           summary.reused += copies.length;
         } else {
@@ -187,7 +223,9 @@ export class IndexService {
         advance(1 + copies.length);
       }
       await this.store.recordProblems(failures);
+      // Rows first, then the analyses' outputs and ledger entries (see [Note: the stage pipeline]).
       if (due()) await flush();
+      await this.saveAnalyses(ready, analysed, summary, flush);
     };
     const launch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
       // Backpressure: at most two batches in flight, so decoding of one overlaps inference of the other.
@@ -253,6 +291,109 @@ export class IndexService {
     emit('done');
   }
 
+  /** The analysis stages whose model is ready in this pass. */
+  private async readyStages(): Promise<ReadyStage[]> {
+    const ready: ReadyStage[] = [];
+    for (const stage of this.analysis?.stages() ?? []) {
+      const readiness = await stage.readiness();
+      if (readiness.ready) ready.push({ stage, modelKey: readiness.modelKey });
+    }
+    return ready;
+  }
+
+  /** Stores analysis outputs (then their ledger entries) for photos the model process just processed. */
+  private async saveAnalyses(ready: ReadyStage[], processed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }>, summary: IndexSummary, flush: () => Promise<void>): Promise<void> {
+    if (!this.analysis || ready.length === 0 || processed.length === 0) return;
+    // The rows these outputs belong to are committed first, so no output ever points at a missing photo.
+    await flush();
+    for (const { stage, modelKey } of ready) {
+      const outputs: Array<{ contentHash: string; paths: string[]; value: unknown; modelKey: string }> = [];
+      const entries: Array<Omit<LedgerEntry, 'attempts'>> = [];
+      for (const { contentHash, paths, result } of processed) {
+        if (!result.ok) continue;
+        const outcome = result.analyses[stage.name];
+        if (!outcome) continue;
+        if (outcome.ok) {
+          outputs.push({ contentHash, paths, value: outcome.value, modelKey });
+          entries.push({ stage: stage.name, contentHash, state: 'done', modelKey, reason: '', permanent: false });
+        } else {
+          entries.push({ stage: stage.name, contentHash, state: 'failed', modelKey, reason: outcome.reason, permanent: false });
+        }
+      }
+      if (outputs.length) await stage.save(outputs);
+      await this.analysis.ledger.record(entries);
+      summary.analysed[stage.name] = (summary.analysed[stage.name] ?? 0) + outputs.length;
+    }
+  }
+
+  /**
+   * Catches up pending stages of photos already in the library (inside the pass's roots): a vector from
+   * the search model (installed since, or switched to), analyses not yet run by the current model. Each
+   * photo content is decoded once for all of its pending stages; nothing else in its row is rewritten.
+   */
+  private async catchUp(inScope: (path: string) => boolean, summary: IndexSummary, options: IndexOptions): Promise<void> {
+    const stamps = [...(await this.store.fileStamps()).values()].filter((s) => inScope(s.path));
+    if (stamps.length === 0) return;
+    const embedder = await this.embedder();
+    if (!embedder.canEmbed) summary.searchModelMissing = this.searchModelProblem();
+    const ready = await this.readyStages();
+    const ledgers = new Map<AnalysisName, Map<string, LedgerEntry>>();
+    for (const { stage } of ready) ledgers.set(stage.name, await this.analysis!.ledger.entries(stage.name));
+
+    // One entry per content: its paths, whether any of them lacks the active vector, the analyses it needs.
+    const byContent = new Map<string, { paths: string[]; embed: boolean; analyses: ReadyStage[] }>();
+    for (const stamp of stamps) {
+      let entry = byContent.get(stamp.contentHash);
+      if (!entry) {
+        const analyses = ready.filter((r) => analysisPending(ledgers.get(r.stage.name)?.get(stamp.contentHash), r.modelKey));
+        entry = { paths: [], embed: false, analyses };
+        byContent.set(stamp.contentHash, entry);
+      }
+      entry.paths.push(stamp.path);
+      if (embedder.canEmbed && stamp.modelId !== this.modelId) entry.embed = true;
+    }
+    const todo = [...byContent.entries()].filter(([, e]) => e.embed || e.analyses.length > 0);
+    if (todo.length === 0) return;
+
+    // Batches share one kind of work, so the model process runs exactly what each photo still needs.
+    const groups = new Map<string, typeof todo>();
+    for (const item of todo) {
+      const key = `${item[1].embed}|${item[1].analyses.map((a) => a.stage.name).join(',')}`;
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    const stageNames = [...new Set(todo.flatMap(([, e]) => [...(e.embed ? ['embed'] : []), ...e.analyses.map((a) => a.stage.name)]))];
+    const meter = new ProgressMeter();
+    let done = 0;
+    const emit = (phase: IndexProgress['phase']) =>
+      options.onProgress?.({ phase, stage: stageNames.join('+'), total: todo.length, done, failed: 0, skipped: 0, rate: meter.rate(), etaSeconds: meter.eta(todo.length - done) });
+    meter.record(0);
+    emit('indexing');
+    const batchSize = options.batchSize ?? 16;
+    for (const items of groups.values()) {
+      const { embed, analyses } = items[0]![1];
+      for (let start = 0; start < items.length; start += batchSize) {
+        options.signal?.throwIfAborted();
+        const batch = items.slice(start, start + batchSize);
+        const results = await embedder.indexPhotos(batch.map(([contentHash, e]) => ({ path: e.paths[0]!, contentHash })), { embed, analyses: analyses.map((a) => a.stage.name) });
+        summary.modelWork += batch.length;
+        const vectors: Array<{ path: string; vector: Float32Array }> = [];
+        const processed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }> = [];
+        for (const [i, result] of results.entries()) {
+          const [contentHash, entry] = batch[i]!;
+          if (!result.ok) continue; // the file changed or vanished since it was listed: the next scan sees it
+          if (embed && result.vector) for (const p of entry.paths) vectors.push({ path: p, vector: result.vector });
+          processed.push({ contentHash, paths: entry.paths, result });
+        }
+        summary.embedded += await this.store.setVectors(this.modelId, vectors);
+        await this.saveAnalyses(analyses, processed, summary, async () => {});
+        done += batch.length;
+        meter.record(done);
+        emit('indexing');
+      }
+    }
+    emit('done');
+  }
+
   /** Runs the follow-up of a pass that added photos, outside the lock (captioning may take long). */
   private async followUp(summary: IndexSummary, options: IndexOptions): Promise<IndexSummary> {
     if (summary.indexed > 0) {
@@ -286,7 +427,7 @@ export class IndexService {
       captionModel: null,
       captionAt: null,
       captionEdited: false,
-      modelId: this.modelId,
+      modelId: result.vector ? this.modelId : '',
       indexedAt: new Date().toISOString(),
     };
     return { ...photo, vector: result.vector };
@@ -294,7 +435,14 @@ export class IndexService {
 }
 
 function emptySummary(): IndexSummary {
-  return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, seconds: 0 };
+  return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, embedded: 0, analysed: {}, searchModelMissing: null, seconds: 0 };
+}
+
+/** True when a ledger entry means the stage needs (another) run with this model. */
+function analysisPending(entry: LedgerEntry | undefined, modelKey: string): boolean {
+  if (!entry || entry.modelKey !== modelKey) return true;
+  if (entry.state === 'done') return false;
+  return !entry.permanent && entry.attempts < ANALYSIS_ATTEMPTS;
 }
 
 export function isInside(file: string, root: string): boolean {

@@ -77,7 +77,7 @@ describe('switching the search model', () => {
   it('re-embeds the waiting photos when their folder is back, and a reopened library stays switched', async () => {
     await fs.rename(`${usb}-unplugged`, usb);
     const summary = await core!.index.index([album, usb]);
-    expect(summary).toMatchObject({ indexed: 4, unchanged: 30 });
+    expect(summary).toMatchObject({ embedded: 4, indexed: 0, unchanged: 34 });
     await core!.close();
     core = await PhotobindCore.open({ libraryDir });
     expect(core.activeSearchModel).toBe('photobind/toy-siglip');
@@ -165,7 +165,7 @@ describe('a search model rebuilt under the same id', () => {
       lib = await PhotobindCore.open({ libraryDir: library });
       expect(await lib.search.search('a car', { limit: 5 })).toEqual([]);
       expect(new Set((await lib.store.listPhotos()).map((p) => p.modelId))).toEqual(new Set(['photobind/toy-clip@an-older-build']));
-      expect(await lib.index.index([photos])).toMatchObject({ indexed: 6, modelWork: 6 });
+      expect(await lib.index.index([photos])).toMatchObject({ embedded: 6, indexed: 0, modelWork: 6 });
       expect((await lib.search.search('a car', { limit: 5 })).length).toBeGreaterThan(0);
       expect(await lib.store.getPhoto(captioned)).toMatchObject({ caption: 'written by the captioner', captionEdited: false, modelId: 'photobind/toy-clip' });
     } finally {

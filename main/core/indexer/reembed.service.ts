@@ -4,7 +4,7 @@
 // usable for the hours a large switch can take; a kill loses at most one batch (staged vectors persist).
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { IndexService, PhotoEmbedder } from './index.service.ts';
-import { ProgressMeter } from './progress-meter.ts';
+import { ProgressMeter } from '../shared/progress-meter.ts';
 
 export interface ReembedProgress {
   /** The model photos are being re-embedded with. */
@@ -124,7 +124,7 @@ export class ReembedService {
       const rows: Array<{ contentHash: string; vector: Float32Array }> = [];
       for (const [i, result] of results.entries()) {
         const [contentHash] = batch[i]!;
-        if (result.ok) rows.push({ contentHash, vector: result.vector });
+        if (result.ok && result.vector) rows.push({ contentHash, vector: result.vector });
         else failed.add(contentHash);
       }
       await this.store.stageVectors(target, rows);

@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 export const LibrarySettingsSchema = z.object({
   version: z.literal(1),
@@ -49,10 +50,3 @@ export class LibrarySettingsRepository {
   }
 }
 
-/** Writes to a temporary sibling then renames, so a crash never leaves a half-written file. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.writeFile(temp, data);
-  await fs.rename(temp, file);
-}

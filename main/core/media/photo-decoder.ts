@@ -31,6 +31,11 @@ export interface DecodePhotoOptions {
   modelSide?: number;
   /** Longest side of the thumbnail JPEG (default 512). */
   thumbnailSide?: number;
+  /**
+   * Longest side of the analysis pixels that text and face analyzers read (default 0: none). They come
+   * from the same single decode (see [Note: one read, one decode per photo]).
+   */
+  analysisSide?: number;
   /** Pixel limit of the stored picture; more is refused as 'too-large' (default 200 million). */
   maxInputPixels?: number;
   /** File size limit; bigger files are refused as 'too-large' without being read (default 300 MiB). */
@@ -74,6 +79,8 @@ export interface DecodedPhoto {
   thumbnailHeight: number;
   /** Upright sRGB pixels, shortest side == modelSide (or the picture's own, if smaller). */
   modelPixels: ModelPixels;
+  /** Upright sRGB pixels, longest side ≤ analysisSide; present when analysisSide was asked for. */
+  analysisPixels?: ModelPixels;
   metadata: PhotoMetadata;
   /** 'embedded-preview' for RAW files, see [Note: RAW files are shown through their embedded preview]. */
   decodedFrom: 'image' | 'embedded-preview';
@@ -97,6 +104,7 @@ export type DecodePhotoResult = DecodedPhoto | UnsupportedPhoto;
 interface ResolvedOptions {
   modelSide: number;
   thumbnailSide: number;
+  analysisSide: number;
   maxInputPixels: number;
   maxFileBytes: number;
   thumbnailQuality: number;
@@ -106,6 +114,7 @@ interface ResolvedOptions {
 const DEFAULTS: ResolvedOptions = {
   modelSide: 224,
   thumbnailSide: 512,
+  analysisSide: 0,
   maxInputPixels: 200e6,
   maxFileBytes: 300 * 1024 * 1024,
   thumbnailQuality: 80,
@@ -288,6 +297,7 @@ interface Rendered {
   intermediate: Intermediate;
   thumbnail: { data: Buffer; width: number; height: number };
   model: ModelPixels;
+  analysis?: ModelPixels;
 }
 
 async function renderHeif(filePath: string, bytes: Buffer, opts: ResolvedOptions): Promise<Rendered> {
@@ -337,7 +347,7 @@ async function render(filePath: string, source: RenderSource, opts: ResolvedOpti
   const swap = source.orientation >= 5;
   const width = swap ? storedHeight : storedWidth;
   const height = swap ? storedWidth : storedHeight;
-  const scale = Math.min(1, Math.max(opts.thumbnailSide / Math.max(width, height), opts.modelSide / Math.min(width, height)));
+  const scale = Math.min(1, Math.max(opts.thumbnailSide / Math.max(width, height), opts.modelSide / Math.min(width, height), opts.analysisSide / Math.max(width, height)));
 
   // Resize first (in stored orientation), then mirror/rotate the small result. Calling rotate() before
   // resize() makes sharp rotate the full-size picture and lose shrink-on-load: 6× slower for a 12 MP
@@ -360,8 +370,12 @@ async function render(filePath: string, source: RenderSource, opts: ResolvedOpti
   if (info.channels !== 3) throw photoProblem.corrupt(filePath, `unexpected ${info.channels}-channel output`);
   const intermediate: Intermediate = { data, width: info.width, height: info.height };
 
-  const [thumbnail, model] = await Promise.all([makeThumbnail(intermediate, opts), makeModelPixels(intermediate, opts)]);
-  return { width, height, intermediate, thumbnail, model };
+  const [thumbnail, model, analysis] = await Promise.all([
+    makeThumbnail(intermediate, opts),
+    makeModelPixels(intermediate, opts),
+    opts.analysisSide > 0 ? makeAnalysisPixels(intermediate, opts.analysisSide) : undefined,
+  ]);
+  return { width, height, intermediate, thumbnail, model, ...(analysis ? { analysis } : {}) };
 }
 
 /** EXIF orientation as explicit operations, after any resize (sharp then mirrors before it rotates). */
@@ -402,6 +416,17 @@ async function makeModelPixels(image: Intermediate, opts: ResolvedOptions): Prom
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
+/** Upright pixels whose longest side is at most `side` (the intermediate itself when small enough). */
+async function makeAnalysisPixels(image: Intermediate, side: number): Promise<ModelPixels> {
+  const longest = Math.max(image.width, image.height);
+  if (longest <= side) return { data: image.data, width: image.width, height: image.height, channels: 3 };
+  const scale = side / longest;
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const { data, info } = await rawInput(image).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 };
+}
+
 function finish(
   format: PhotoFormat,
   rendered: Rendered,
@@ -419,6 +444,7 @@ function finish(
     thumbnailWidth: rendered.thumbnail.width,
     thumbnailHeight: rendered.thumbnail.height,
     modelPixels: rendered.model,
+    ...(rendered.analysis ? { analysisPixels: rendered.analysis } : {}),
     metadata,
     decodedFrom,
     warnings,

@@ -12,8 +12,8 @@
 // `<basename>.xmp`, the name Lightroom and Capture One look for. The photo file itself is never
 // written: rewriting a JPEG's APP1 segment changes its mtime and content hash (forcing a re-index) and
 // risks the original for little gain, since every tool above reads sidecars.
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeXmpText } from './photo-metadata.reader.ts';
 import { PHOTO_EXTENSIONS } from './photo-format.ts';
@@ -284,20 +284,7 @@ function encodeText(text: string, encoding: TextEncodingKind): Buffer {
 }
 
 async function writeAtomic(file: string, data: Uint8Array, mode: number | undefined): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', mode === undefined ? 0o666 : mode & 0o7777);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, data, mode === undefined ? {} : { mode });
 }
 
 // ---------------------------------------------------------------------------------------------------

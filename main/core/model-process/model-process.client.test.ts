@@ -43,7 +43,7 @@ describe('ModelProcessClient', () => {
       expect(results.every((r) => r.ok)).toBe(true);
       for (const r of results) {
         if (!r.ok) continue;
-        const norm = Math.hypot(...r.vector);
+        const norm = Math.hypot(...(r.vector ?? []));
         expect(norm).toBeCloseTo(1, 4);
       }
       await expect(fs.stat(path.join(tmp, 'thumbs', 'ab', 'abc0.jpg'))).resolves.toBeTruthy();

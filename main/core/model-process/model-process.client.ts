@@ -2,7 +2,7 @@
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DeviceReport, IndexItem, IndexItemResult, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
+import type { DeviceReport, IndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -16,7 +16,7 @@ export class ModelProcessCrashedError extends Error {
 }
 
 export class ModelRequestError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(message: string, readonly code: WorkerErrorCode) {
     super(message);
     this.name = 'ModelRequestError';
   }
@@ -42,6 +42,11 @@ export class ModelProcessClient {
   private outputTail = '';
 
   constructor(private readonly init: WorkerInit, private readonly spawnWorker: () => ChildProcess = defaultSpawn) {}
+
+  /** True when the process runs a search model (it can embed photos and queries). */
+  get canEmbed(): boolean {
+    return this.init.clip !== undefined;
+  }
 
   /** The model process's pid while it runs (benchmarks read its peak memory). */
   get pid(): number | undefined {
@@ -85,9 +90,9 @@ export class ModelProcessClient {
    * Indexes a batch. If the process crashes on it, the batch is retried photo by photo on a fresh
    * process, and a photo that crashes it twice is reported as failed instead of being retried forever.
    */
-  async indexPhotos(items: IndexItem[]): Promise<IndexItemResult[]> {
+  async indexPhotos(items: IndexItem[], work: IndexWork = {}): Promise<IndexItemResult[]> {
     try {
-      return await this.request({ type: 'indexPhotos', items });
+      return await this.request({ type: 'indexPhotos', items, work });
     } catch (error) {
       if (!(error instanceof ModelProcessCrashedError)) throw error;
     }
@@ -96,7 +101,7 @@ export class ModelProcessClient {
       let crashes = 0;
       for (;;) {
         try {
-          results.push(...(await this.request({ type: 'indexPhotos', items: [item] })));
+          results.push(...(await this.request({ type: 'indexPhotos', items: [item], work })));
           break;
         } catch (error) {
           if (!(error instanceof ModelProcessCrashedError)) throw error;

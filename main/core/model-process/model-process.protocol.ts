@@ -10,10 +10,21 @@ export interface ModelSpecForWorker {
   dtype: InferenceDtype;
 }
 
+/** Analyses the model process can run on a decoded photo (see [Note: analysis stages]). */
+export type AnalysisName = 'text' | 'faces';
+
+/** What an analyzer needs to load: its model's id, folder (absent for models that ship inside a package) and revision. */
+export interface AnalyzerSpec {
+  id: string;
+  folder?: string;
+}
+
 export interface WorkerInit {
+  /** Absent when the search model is not installed: the process still decodes, reads metadata and writes thumbnails. */
   clip?: ModelSpecForWorker;
   caption?: ModelSpecForWorker;
   ask?: ModelSpecForWorker;
+  analyzers?: Partial<Record<AnalysisName, AnalyzerSpec>>;
   /** 'auto' or an explicit transformers.js device name. */
   device: string;
   threads: number;
@@ -25,6 +36,15 @@ export interface IndexItem {
   contentHash: string;
 }
 
+/** Which stages to run on the decoded photo besides metadata and thumbnail. */
+export interface IndexWork {
+  /** Embed with the search model (default true; needs one). */
+  embed?: boolean;
+  analyses?: AnalysisName[];
+}
+
+export type AnalysisOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
+
 export type IndexItemResult =
   | {
       path: string;
@@ -33,7 +53,9 @@ export type IndexItemResult =
       width: number;
       height: number;
       metadata: PhotoMetadata;
-      vector: Float32Array;
+      /** Null when embedding was not asked for. */
+      vector: Float32Array | null;
+      analyses: Partial<Record<AnalysisName, AnalysisOutcome>>;
     }
   | { path: string; ok: false; kind: ProblemKind; reason: string; permanent: boolean };
 
@@ -45,14 +67,17 @@ export interface DeviceReport {
 
 export type WorkerRequest =
   | { id: number; type: 'init'; init: WorkerInit }
-  | { id: number; type: 'indexPhotos'; items: IndexItem[] }
+  | { id: number; type: 'indexPhotos'; items: IndexItem[]; work: IndexWork }
   | { id: number; type: 'embedTexts'; texts: string[] }
   | { id: number; type: 'caption'; path: string; maxNewTokens?: number }
   | { id: number; type: 'ask'; path: string; messages: Array<{ role: 'user' | 'assistant'; content: string }>; maxNewTokens?: number }
   | { id: number; type: 'cancel'; target: number };
 
+/** Codes of WorkerError (typed, so nobody matches message text). */
+export type WorkerErrorCode = 'no-search-model' | 'no-model' | 'model-failed' | 'failed';
+
 export interface WorkerError {
-  code: string;
+  code: WorkerErrorCode;
   message: string;
   retryable: boolean;
 }

@@ -4,17 +4,18 @@
 // loop they would stall every other request, and a native crash in onnxruntime or libvips would take
 // the whole app down. In their own process they overlap with the core's I/O, and a crash only costs a
 // restart (the client re-runs the batch photo by photo and marks a photo that crashes it twice).
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import type { DeviceType } from '@huggingface/transformers';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { decodePhoto } from '../media/photo-decoder.ts';
+import { thumbnailPath } from '../library/thumbnail-path.ts';
 import { toPhotoProblem } from '../media/photo-problem.ts';
 import { createCaptioner } from '../models/inference/caption.inference.ts';
 import { createClipModel } from '../models/inference/clip.inference.ts';
 import { createVisualChat } from '../models/inference/ask.inference.ts';
 import { modelInputSide } from '../models/model-input-side.ts';
 import { candidateDevices } from './device-selection.ts';
-import type { DeviceReport, IndexItemResult, ModelSpecForWorker, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
+import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
+import type { AnalysisName, AnalysisOutcome, DeviceReport, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
 
 type ClipModel = Awaited<ReturnType<typeof createClipModel>>;
 type Captioner = Awaited<ReturnType<typeof createCaptioner>>;
@@ -27,14 +28,37 @@ let captioner: Promise<Captioner> | undefined;
 let chat: Promise<VisualChat> | undefined;
 let clipSide: Promise<number> | undefined;
 const cancellations = new Map<number, AbortController>();
+const analyzers = new Map<AnalysisName, Promise<PhotoAnalyzer>>();
+
+/** An error whose code crosses to the core as is (see WorkerErrorCode): nobody matches message text. */
+class CodedError extends Error {
+  constructor(readonly code: WorkerErrorCode, message: string) {
+    super(message);
+  }
+}
 
 function send(message: WorkerResponse): void {
   process.send?.(message);
 }
 
 function requireSpec(spec: ModelSpecForWorker | undefined, task: string): ModelSpecForWorker {
-  if (!spec) throw new Error(`No ${task} model is configured for this library.`);
+  if (!spec) throw new CodedError(task === 'search' ? 'no-search-model' : 'no-model', `No ${task} model is configured for this library.`);
   return spec;
+}
+
+/** The analyzer of that name, loaded on first use; rejects with a sentence when it cannot run here. */
+function analyzer(name: AnalysisName): Promise<PhotoAnalyzer> {
+  let loaded = analyzers.get(name);
+  if (!loaded) {
+    const spec = init?.analyzers?.[name];
+    const factory = ANALYZER_FACTORIES[name];
+    loaded = !spec || !factory
+      ? Promise.reject(new CodedError('no-model', `No ${name} model is configured for this library.`))
+      : factory().then((create) => create(spec, { threads: init?.threads ?? 1 }));
+    loaded.catch(() => undefined);
+    analyzers.set(name, loaded);
+  }
+  return loaded;
 }
 
 // [Note: device fallback]
@@ -44,6 +68,7 @@ function requireSpec(spec: ModelSpecForWorker | undefined, task: string): ModelS
 async function initialise(request: WorkerInit): Promise<DeviceReport> {
   init = request;
   const fallbacks: DeviceReport['fallbacks'] = [];
+  // Without a search model the process still decodes, reads metadata and writes thumbnails.
   if (!request.clip) return { device: 'cpu', fallbacks };
   const spec = request.clip;
   for (const candidate of candidateDevices(request.device)) {
@@ -61,38 +86,38 @@ async function initialise(request: WorkerInit): Promise<DeviceReport> {
 }
 
 function clipModel(): Promise<ClipModel> {
-  if (!clip) throw new Error('The model process was not initialised with a search model.');
+  if (!clip) throw new CodedError('no-search-model', 'The model process was started without a search model (it is not installed).');
   return clip;
 }
 
-function thumbnailPath(contentHash: string): string {
+function thumbnailFile(contentHash: string): string {
   if (!init) throw new Error('not initialised');
-  return path.join(init.thumbnailsDir, contentHash.slice(0, 2), `${contentHash}.jpg`);
+  return thumbnailPath(init.thumbnailsDir, contentHash);
 }
 
-let thumbnailWrites = 0;
-
 async function writeThumbnail(contentHash: string, jpeg: Buffer): Promise<void> {
-  const target = thumbnailPath(contentHash);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.${++thumbnailWrites}.tmp`;
-  await fs.writeFile(temp, jpeg);
-  await fs.rename(temp, target);
+  // A cache: no fsync (a thumbnail lost in a power cut is simply made again).
+  await writeFileAtomic(thumbnailFile(contentHash), jpeg, { sync: false });
 }
 
 /** Fault injection for the crash-recovery tests: a path containing this text kills the process. */
 const CRASH_PATTERN = process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
 
-async function indexPhotos(items: Array<{ path: string; contentHash: string }>): Promise<IndexItemResult[]> {
+async function indexPhotos(items: Array<{ path: string; contentHash: string }>, work: IndexWork): Promise<IndexItemResult[]> {
   if (CRASH_PATTERN && items.some((item) => item.path.includes(CRASH_PATTERN))) process.kill(process.pid, 'SIGKILL');
-  const model = await clipModel();
+  const embed = work.embed ?? true;
+  const model = embed ? await clipModel() : undefined;
   // The shortest side the processor resizes to; decoding to exactly that size avoids a second resize.
-  clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
-  const side = await clipSide;
+  if (embed) clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
+  const side = embed && clipSide ? await clipSide : undefined;
+  // Analyzers that cannot load fail their stage for every photo of the batch, with the reason.
+  const wanted = new Map<AnalysisName, PhotoAnalyzer | Error>();
+  for (const name of work.analyses ?? []) wanted.set(name, await analyzer(name).catch((error: unknown) => error as Error));
+  const analysisSide = Math.max(0, ...[...wanted.values()].map((a) => (a instanceof Error ? 0 : a.longestSide)));
   const decoded = await Promise.all(
     items.map(async (item) => {
       try {
-        const decoded = await decodePhoto(item.path, { modelSide: side });
+        const decoded = await decodePhoto(item.path, { ...(side ? { modelSide: side } : {}), analysisSide });
         if (decoded.status === 'unsupported') return { item, problem: decoded.problem };
         await writeThumbnail(item.contentHash, decoded.thumbnailJpeg);
         return { item, photo: decoded };
@@ -103,15 +128,31 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>):
     }),
   );
   const good = decoded.filter((d) => 'photo' in d);
-  const vectors = good.length ? await model.embedImages(good.map((d) => d.photo!.modelPixels)) : [];
-  const byPath = new Map(good.map((d, i) => [d.item.path, vectors[i]!]));
-  return decoded.map((d): IndexItemResult => {
+  const vectors = good.length && model ? await model.embedImages(good.map((d) => d.photo!.modelPixels)) : [];
+  const byPath = new Map(good.map((d, i) => [d.item.path, vectors[i] ?? null]));
+  const results: IndexItemResult[] = [];
+  for (const d of decoded) {
     if (d.photo) {
-      return { path: d.item.path, ok: true, format: d.photo.format, width: d.photo.width, height: d.photo.height, metadata: d.photo.metadata, vector: byPath.get(d.item.path)! };
+      const analyses: Partial<Record<AnalysisName, AnalysisOutcome>> = {};
+      for (const [name, runner] of wanted) {
+        if (runner instanceof Error) {
+          analyses[name] = { ok: false, reason: runner.message };
+          continue;
+        }
+        const pixels = d.photo.analysisPixels ?? d.photo.modelPixels;
+        try {
+          analyses[name] = { ok: true, value: await runner.analyze(pixels) };
+        } catch (error) {
+          analyses[name] = { ok: false, reason: `${name} analysis of ${d.item.path} failed: ${(error as Error).message}` };
+        }
+      }
+      results.push({ path: d.item.path, ok: true, format: d.photo.format, width: d.photo.width, height: d.photo.height, metadata: d.photo.metadata, vector: byPath.get(d.item.path) ?? null, analyses });
+      continue;
     }
     const problem = d.problem;
-    return { path: d.item.path, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient };
-  });
+    results.push({ path: d.item.path, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient });
+  }
+  return results;
 }
 
 async function pixelsOf(photoPath: string) {
@@ -125,7 +166,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'init':
       return initialise(request.init);
     case 'indexPhotos':
-      return indexPhotos(request.items);
+      return indexPhotos(request.items, request.work);
     case 'embedTexts':
       return (await clipModel()).embedTexts(request.texts);
     case 'caption': {
@@ -157,7 +198,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 process.on('message', (message: WorkerRequest) => {
   handle(message).then(
     (result) => send({ id: message.id, type: 'result', result }),
-    (error: unknown) => send({ id: message.id, type: 'error', error: { code: (error as Error).name || 'Error', message: (error as Error).message ?? String(error), retryable: false } }),
+    (error: unknown) => send({ id: message.id, type: 'error', error: { code: error instanceof CodedError ? error.code : 'failed', message: (error as Error).message ?? String(error), retryable: false } }),
   );
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,6 @@
 // Downloads a model's files from the Hugging Face Hub (or a mirror) into a staging folder.
 // See [Note: resumable, verified downloads].
+import { ProgressMeter } from '../shared/progress-meter.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -205,27 +206,6 @@ export async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Bytes per second over a sliding window, so the ETA follows the connection's current speed. */
-class RateMeter {
-  private readonly samples: Array<{ at: number; bytes: number }> = [];
-  private bytes = 0;
-  constructor(private readonly windowMs = 5000) {
-    this.samples.push({ at: Date.now(), bytes: 0 });
-  }
-  add(bytes: number): void {
-    this.bytes += bytes;
-    const now = Date.now();
-    this.samples.push({ at: now, bytes: this.bytes });
-    while (this.samples.length > 2 && now - this.samples[1]!.at > this.windowMs) this.samples.shift();
-  }
-  rate(): number {
-    const first = this.samples[0]!;
-    const last = this.samples[this.samples.length - 1]!;
-    const seconds = (last.at - first.at) / 1000;
-    return seconds > 0 ? (last.bytes - first.bytes) / seconds : 0;
-  }
-}
-
 /**
  * Downloads `files` of `repo` into `staging`, resuming what earlier attempts left there, and checks
  * each file's size and sha256. Throws a ModelDownloadError; a partial file is kept only when a later
@@ -256,7 +236,8 @@ export async function downloadToStaging(request: DownloadRequest): Promise<Downl
   await request.beforeDownload?.({ remainingBytes, filesOfUnknownSize: remote.filter((r) => r.size === null).map((r) => r.file) });
   await fs.mkdir(request.staging, { recursive: true });
 
-  const meter = new RateMeter();
+  const meter = new ProgressMeter(5_000);
+  meter.record(0);
   let loadedOther = [...onDisk.values()].reduce((a, b) => a + b, 0);
   let lastEmit = 0;
   const emit = (file: string, fileLoaded: number, fileTotal: number | null, force: boolean) => {
@@ -327,7 +308,7 @@ async function downloadFile(
   part: string,
   hub: string,
   signal: AbortSignal | undefined,
-  meter: RateMeter,
+  meter: ProgressMeter,
   onBytes: (fileLoaded: number, force: boolean) => void,
 ): Promise<void> {
   let offset = await sizeOf(part);

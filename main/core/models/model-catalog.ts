@@ -63,7 +63,7 @@ export const MODELS: Record<string, ModelEntry> = {
     id: 'photobind/toy-clip', task: 'clip', family: 'clip',
     source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-clip') },
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32'], defaultDtype: 'fp32',
-    licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null,
+    licence: 'MIT', languages: ['en'], embeddingDim: 128, downloadMb: {}, twin: null,
     cpuSpeed: 'about 2.8 ms per photo from decoded pixels (batches, incl. load), 0.4 ms per query (npm run models:quality); 2 threads',
     sources: ['models/toy/toy-clip (this repository; 3.6 MB, measured 2026-11-29)'],
   },

@@ -2,7 +2,7 @@
 // drops those below the relevance floor, optionally orders by date; also "more like this".
 import path from 'node:path';
 import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
-import { filterToSql, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 
 export interface TextEmbedder {
@@ -62,6 +62,7 @@ export class SearchService {
     const textTerms: number[] = [];
     for (const [i, term] of terms.entries()) {
       const photo = looksLikePath(term.text) ? await this.store.getPhotoWithVector(path.resolve(term.text)) : null;
+      if (photo && photo.modelId !== this.activeModel()) throw new SearchError(`${term.text} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
       if (photo) vectors[i] = photo.vector;
       else if (looksLikePath(term.text) && /\.\w{2,5}$/.test(term.text)) throw new SearchError(`${term.text} is not a photo in this library; index its folder first, or search with words.`);
       else textTerms.push(i);
@@ -89,7 +90,7 @@ export class SearchService {
    */
   private async hybrid(text: string, vector: Float32Array, modelId: string, options: SearchOptions): Promise<SearchHit[]> {
     const limit = options.limit ?? 20;
-    const filter = filterToSql({ ...options, modelId }, path.sep);
+    const filter = { ...pickFilters(options), modelId };
     const [vectorHits, textPhotos] = await Promise.all([this.store.nearest(vector, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
     const floorKept = new Set(applyRelevanceFloor(vectorHits, options.relativeFloor ?? 0.75, options.minScore).map((h) => h.photo.path));
     const fused = new Map<string, { hit: SearchHit; fused: number }>();
@@ -120,7 +121,7 @@ export class SearchService {
 
   private async nearest(vector: Float32Array, modelId: string, options: SearchOptions): Promise<SearchHit[]> {
     const limit = options.limit ?? 20;
-    const filter = filterToSql({ ...options, modelId }, path.sep);
+    const filter = { ...pickFilters(options), modelId };
     const hits = await this.store.nearest(vector, limit, filter);
     const kept = applyRelevanceFloor(hits, options.relativeFloor ?? 0.75, options.minScore);
     return options.sort === 'date' ? sortByDate(kept) : kept;
@@ -133,4 +134,10 @@ const TEXT_WEIGHT = 1.2;
 
 function looksLikePath(text: string): boolean {
   return text.includes('/') || text.includes('\\') || /\.(jpe?g|png|webp|heic|heif|avif|gif|tiff?)$/i.test(text);
+}
+
+/** The photo filters among the search options (the store's typed query takes nothing else). */
+function pickFilters(options: SearchOptions): SearchFilters {
+  const { folder, since, until, camera, area } = options;
+  return { ...(folder ? { folder } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(camera ? { camera } : {}), ...(area ? { area } : {}) };
 }

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filterToSql, PhotoStoreRepository, type StoredPhoto } from './photo-store.repository.ts';
+import { PhotoStoreRepository, type StoredPhoto } from './photo-store.repository.ts';
+import type { PhotoQuery } from './photo-filters.ts';
 
 let dir: string;
 beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-store-'))));
@@ -39,7 +40,7 @@ describe('PhotoStoreRepository', () => {
       photo('old.jpg', [1, 0], { takenAt: '2019-01-01T00:00:00', folder: '/photos/2019' }),
       photo('new.jpg', [1, 0], { takenAt: '2024-06-01T00:00:00', cameraMake: 'Apple', cameraModel: 'iPhone 15' }),
     ]);
-    const names = async (filter: Parameters<typeof filterToSql>[0]) => (await store.nearest(Float32Array.from([1, 0]), 10, filterToSql(filter))).map((h) => h.photo.fileName);
+    const names = async (filter: PhotoQuery) => (await store.nearest(Float32Array.from([1, 0]), 10, filter)).map((h) => h.photo.fileName);
     expect(await names({ since: '2020-01-01' })).toEqual(['new.jpg']);
     expect(await names({ until: '2019-01-01' })).toEqual(['old.jpg']);
     expect(await names({ camera: 'iphone' })).toEqual(['new.jpg']);
@@ -71,14 +72,14 @@ describe('PhotoStoreRepository', () => {
     expect(await store.stagedHashes('m3')).toEqual(new Set());
     await store.stageVectors('m2', [{ contentHash: 'hash-b.jpg', vector: Float32Array.from([0, 1]) }]);
     // Until the switch, searches still see the old vectors.
-    expect((await store.nearest(Float32Array.from([1, 0, 0]), 5, filterToSql({ modelId: 'm' }))).map((h) => h.photo.fileName)[0]).toBe('a.jpg');
+    expect((await store.nearest(Float32Array.from([1, 0, 0]), 5, { modelId: 'm' })).map((h) => h.photo.fileName)[0]).toBe('a.jpg');
 
     expect(await store.switchVectorSpace('m2')).toEqual({ switched: 2, waiting: 1 });
     expect(store.searchModelId).toBe('m2');
     expect(await store.vectorDimension()).toBe(2);
     expect(await store.countPhotos()).toBe(3);
     expect((await store.getPhoto('/photos/b.jpg'))?.caption).toBe('a dog');
-    const hits = await store.nearest(Float32Array.from([0, 1]), 5, filterToSql({ modelId: 'm2' }));
+    const hits = await store.nearest(Float32Array.from([0, 1]), 5, { modelId: 'm2' });
     expect(hits.map((h) => h.photo.fileName)).toEqual(['b.jpg', 'a.jpg']); // the waiting photo is not mixed in
     expect((await store.getPhoto('/photos/offline.jpg'))?.modelId).toBe('m');
     // A query vector of the old size finds nothing instead of failing.

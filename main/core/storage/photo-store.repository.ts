@@ -17,13 +17,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
-import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
-import type { Photo, PhotoProblemRecord, ProblemKind, SearchFilters } from '../../../common/photo.types.ts';
-import { writeFileAtomic } from '../library/library-settings.repository.ts';
+import type { Photo, PhotoProblemRecord } from '../../../common/photo.types.ts';
+import { photoQueryToSql, sqlString, type PhotoQuery } from './photo-filters.ts';
+import { PHOTO_COLUMNS, fromRow, num, photosSchema, stagingSchema, str, toRow, type Row } from './photo-rows.ts';
+import { ProblemsRepository, type StoredProblem } from './problems.repository.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { SerialWork } from '../serial-work.ts';
 
 const PHOTOS = 'photos';
-const PROBLEMS = 'problems';
 const STAGING = 'reembed_staging';
 const VECTOR_SPACE_FILE = 'vector-space.json';
 /** Rows copied per commit when a switch rewrites the photos table. */
@@ -40,10 +41,17 @@ interface VectorSpace {
   staging: string | null;
 }
 
-/** A photo row as stored: the domain photo plus its vector. */
+/**
+ * A photo row as stored: the domain photo plus its vector. A photo whose embed stage has not run yet (no
+ * search model installed) has no vector: it is stored with a zero vector and an empty modelId, so it is
+ * listed and filtered like any other but never found by a vector search.
+ */
 export interface StoredPhoto extends Photo {
-  vector: Float32Array;
+  vector: Float32Array | null;
 }
+
+/** The modelId of a photo that has not been embedded yet. */
+export const NOT_EMBEDDED = '';
 
 export interface FileStamp {
   path: string;
@@ -58,166 +66,15 @@ export interface VectorHit {
   score: number;
 }
 
-function stagingSchema(dimension: number): Schema {
-  return new Schema([
-    new Field('contentHash', new Utf8()),
-    new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true))),
-  ]);
-}
-
-function photosSchema(dimension: number): Schema {
-  const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
-  return new Schema([
-    text('path'),
-    text('root'),
-    text('folder'),
-    text('fileName'),
-    text('contentHash'),
-    new Field('size', new Float64()),
-    new Field('mtimeMs', new Float64()),
-    text('format'),
-    new Field('width', new Int32()),
-    new Field('height', new Int32()),
-    text('takenAt', true),
-    new Field('lat', new Float64(), true),
-    new Field('lon', new Float64(), true),
-    text('cameraMake', true),
-    text('cameraModel', true),
-    text('description', true),
-    text('keywords'),
-    text('caption', true),
-    text('captionModel', true),
-    text('captionAt', true),
-    new Field('captionEdited', new Bool()),
-    text('modelId'),
-    text('indexedAt'),
-    // Lower-cased camera make + model, so `--camera` can match either without SQL functions.
-    text('cameraSearch'),
-    // Caption, description, keywords and file-name words: the full-text-indexed column of hybrid search.
-    text('searchText'),
-    new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true))),
-  ]);
-}
-
-const problemsSchema = new Schema([
-  new Field('path', new Utf8()),
-  new Field('size', new Float64()),
-  new Field('mtimeMs', new Float64()),
-  new Field('kind', new Utf8()),
-  new Field('reason', new Utf8()),
-  new Field('permanent', new Bool()),
-  new Field('attempts', new Int32()),
-  new Field('updatedAt', new Utf8()),
-]);
-
-/** Quotes a string for a LanceDB (DataFusion SQL) filter. */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function toRow(photo: StoredPhoto): Record<string, unknown> {
-  return {
-    path: photo.path,
-    root: photo.root,
-    folder: photo.folder,
-    fileName: photo.fileName,
-    contentHash: photo.contentHash,
-    size: photo.size,
-    mtimeMs: photo.mtimeMs,
-    format: photo.format,
-    width: photo.width,
-    height: photo.height,
-    takenAt: photo.takenAt,
-    lat: photo.gps?.lat ?? null,
-    lon: photo.gps?.lon ?? null,
-    cameraMake: photo.cameraMake,
-    cameraModel: photo.cameraModel,
-    description: photo.description,
-    keywords: JSON.stringify(photo.keywords),
-    caption: photo.caption,
-    captionModel: photo.captionModel,
-    captionAt: photo.captionAt,
-    captionEdited: photo.captionEdited,
-    modelId: photo.modelId,
-    indexedAt: photo.indexedAt,
-    cameraSearch: `${photo.cameraMake ?? ''} ${photo.cameraModel ?? ''}`.trim().toLowerCase(),
-    searchText: searchTextOf(photo),
-    vector: Array.from(photo.vector),
-  };
-}
-
-/** The words a photo can be found by literally: caption, description, keywords, file name. */
-export function searchTextOf(photo: Photo): string {
-  const nameWords = photo.fileName.replace(/\.[^.]+$/, '').replace(/[_\-.]+/g, ' ');
-  return [photo.caption, photo.description, photo.keywords.join(' '), nameWords].filter(Boolean).join(' \n ');
-}
-
-type Row = Record<string, unknown>;
-const str = (row: Row, key: string): string => (row[key] == null ? '' : String(row[key] as string));
-const strOrNull = (row: Row, key: string): string | null => (row[key] == null ? null : String(row[key] as string));
-const num = (row: Row, key: string): number => Number(row[key] ?? 0);
-
-function fromRow(row: Row): Photo {
-  const lat = row.lat as number | null;
-  const lon = row.lon as number | null;
-  return {
-    path: str(row, 'path'),
-    root: str(row, 'root'),
-    folder: str(row, 'folder'),
-    fileName: str(row, 'fileName'),
-    contentHash: str(row, 'contentHash'),
-    size: num(row, 'size'),
-    mtimeMs: num(row, 'mtimeMs'),
-    format: str(row, 'format'),
-    width: num(row, 'width'),
-    height: num(row, 'height'),
-    takenAt: strOrNull(row, 'takenAt'),
-    gps: lat == null || lon == null ? null : { lat, lon },
-    cameraMake: strOrNull(row, 'cameraMake'),
-    cameraModel: strOrNull(row, 'cameraModel'),
-    description: strOrNull(row, 'description'),
-    keywords: JSON.parse(str(row, 'keywords') || '[]') as string[],
-    caption: strOrNull(row, 'caption'),
-    captionModel: strOrNull(row, 'captionModel'),
-    captionAt: strOrNull(row, 'captionAt'),
-    captionEdited: Boolean(row.captionEdited),
-    modelId: str(row, 'modelId'),
-    indexedAt: str(row, 'indexedAt'),
-  };
-}
-
-const PHOTO_COLUMNS = [
-  'path', 'root', 'folder', 'fileName', 'contentHash', 'size', 'mtimeMs', 'format', 'width', 'height', 'takenAt',
-  'lat', 'lon', 'cameraMake', 'cameraModel', 'description', 'keywords', 'caption', 'captionModel', 'captionAt', 'captionEdited',
-  'modelId', 'indexedAt',
-];
-
-/** Builds the SQL filter for search filters; the folder filter matches the folder and its sub-folders. */
-export function filterToSql(filters: SearchFilters & { modelId?: string }, folderSeparator = '/'): string | undefined {
-  const clauses: string[] = [];
-  if (filters.modelId) clauses.push(`modelId = ${sqlString(filters.modelId)}`);
-  if (filters.folder) {
-    const folder = filters.folder.replace(/[\\/]+$/, '');
-    clauses.push(`(folder = ${sqlString(folder)} OR starts_with(folder, ${sqlString(folder + folderSeparator)}))`);
-  }
-  if (filters.since) clauses.push(`takenAt >= ${sqlString(filters.since)}`);
-  // An --until date includes that whole day.
-  if (filters.until) clauses.push(`takenAt <= ${sqlString(/^\d{4}-\d{2}-\d{2}$/.test(filters.until) ? `${filters.until}T23:59:59.999` : filters.until)}`);
-  if (filters.camera) clauses.push(`cameraSearch LIKE ${sqlString(`%${filters.camera.toLowerCase().replaceAll('%', '')}%`)}`);
-  if (filters.area) {
-    const { minLat, maxLat, minLon, maxLon } = filters.area;
-    const n = (v: number) => (Number.isFinite(v) ? String(v) : '0');
-    clauses.push(`lat >= ${n(minLat)} AND lat <= ${n(maxLat)} AND lon >= ${n(minLon)} AND lon <= ${n(maxLon)}`);
-  }
-  return clauses.length ? clauses.join(' AND ') : undefined;
-}
 
 export class PhotoStoreRepository {
   private photos: lancedb.Table | undefined;
-  private problems: lancedb.Table | undefined;
+  private problems!: ProblemsRepository;
   private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
   /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]). */
   private readonly writes = new SerialWork();
+  /** Vector size of the active search model as the catalog states it, for photos stored before any embedding. */
+  private dimensionHint: number | null = null;
 
   private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {}
 
@@ -236,15 +93,13 @@ export class PhotoStoreRepository {
       const first = (await store.photos.query().select(['modelId']).limit(1).toArray()) as Row[];
       if (first[0]) await store.writeVectorSpace({ ...store.space, modelId: str(first[0], 'modelId') });
     }
-    store.problems = names.includes(PROBLEMS)
-      ? await store.db.openTable(PROBLEMS)
-      : await store.db.createEmptyTable(PROBLEMS, problemsSchema, { existOk: true });
+    store.problems = await ProblemsRepository.open(store.db);
     return store;
   }
 
   close(): void {
     this.photos?.close();
-    this.problems?.close();
+    this.problems.close();
     this.db.close();
   }
 
@@ -260,6 +115,14 @@ export class PhotoStoreRepository {
   private async writeVectorSpace(space: VectorSpace): Promise<void> {
     await writeFileAtomic(path.join(this.dir, VECTOR_SPACE_FILE), JSON.stringify(space, null, 2) + '\n');
     this.space = space;
+  }
+
+  /**
+   * The vector size to create the photos table with when photos arrive before any vector (the search model
+   * is not installed yet). If the model turns out to make another size, the table is re-created then.
+   */
+  setDimensionHint(dimension: number | null): void {
+    this.dimensionHint = dimension;
   }
 
   /** The search model whose vectors the library holds (its active vector space); null while new. */
@@ -317,6 +180,11 @@ export class PhotoStoreRepository {
   private async photosTable(dimension: number): Promise<lancedb.Table> {
     if (this.photos) {
       const existing = await this.vectorDimension();
+      if (existing !== dimension && this.space.modelId !== null && (await this.photos.countRows(`modelId = ${sqlString(this.space.modelId)}`)) === 0) {
+        // Created from the catalog's size before any vector existed, and the model makes another size.
+        await this.recreatePhotosTable(dimension);
+        return this.photos;
+      }
       if (existing !== dimension) {
         throw new Error(`The library holds ${existing}-dimensional vectors but the model makes ${dimension}-dimensional ones; re-embed the library to switch models.`);
       }
@@ -324,6 +192,21 @@ export class PhotoStoreRepository {
     }
     this.photos = await this.db.createEmptyTable(this.space.photosTable, photosSchema(dimension), { existOk: true });
     return this.photos;
+  }
+
+  /** Re-creates the photos table with another vector size; every row keeps its data with a zero vector. */
+  private async recreatePhotosTable(dimension: number): Promise<void> {
+    const rows = this.photos ? ((await this.photos.query().select(PHOTO_COLUMNS).toArray()) as Row[]).map(fromRow) : [];
+    const name = `${PHOTOS}_${Date.now().toString(36)}`;
+    const next = await this.db.createEmptyTable(name, photosSchema(dimension));
+    for (let i = 0; i < rows.length; i += SWITCH_CHUNK) {
+      await next.add(rows.slice(i, i + SWITCH_CHUNK).map((p) => toRow({ ...p, modelId: p.modelId === this.space.modelId ? NOT_EMBEDDED : p.modelId, vector: new Float32Array(dimension) })));
+    }
+    const old = this.space.photosTable;
+    this.photos?.close();
+    await this.writeVectorSpace({ ...this.space, photosTable: name });
+    this.photos = next;
+    if ((await this.db.tableNames()).includes(old)) await this.db.dropTable(old);
   }
 
   /**
@@ -337,14 +220,32 @@ export class PhotoStoreRepository {
   }
 
   private async upsertUnlocked(photos: StoredPhoto[]): Promise<void> {
-    if (this.space.modelId === null) await this.writeVectorSpace({ ...this.space, modelId: photos[0]!.modelId });
-    const active = photos.find((p) => p.modelId === this.space.modelId);
+    const first = photos.find((p) => p.modelId !== NOT_EMBEDDED);
+    if (this.space.modelId === null && first) await this.writeVectorSpace({ ...this.space, modelId: first.modelId });
+    const active = photos.find((p) => p.modelId === this.space.modelId && p.vector);
     // The active model's rows set the size (photosTable checks it against an existing table).
-    const dimension = active?.vector.length ?? (await this.vectorDimension());
-    if (dimension == null) throw new Error(`Photos embedded by ${photos[0]!.modelId} cannot be stored in a library searched with ${this.space.modelId}.`);
+    const dimension = active?.vector?.length ?? (await this.vectorDimension()) ?? this.dimensionHint;
+    if (dimension == null) throw new Error(`Photos cannot be stored before the size of ${this.space.modelId ?? 'the search model'}'s vectors is known; install the search model first.`);
     const table = await this.photosTable(dimension);
-    const rows = photos.map((p) => (p.modelId === this.space.modelId ? p : { ...p, vector: new Float32Array(dimension) }));
+    const rows = photos.map((p) => (p.modelId === this.space.modelId && p.vector ? p : { ...p, modelId: p.vector ? p.modelId : NOT_EMBEDDED, vector: new Float32Array(dimension) }));
     await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map(toRow));
+  }
+
+  /**
+   * Gives stored photos their vectors from the active search model (the embed stage catching up), in one
+   * commit. Only the vector and modelId change: metadata, captions and user edits stay as they are.
+   * Returns how many rows were updated.
+   */
+  async setVectors(modelId: string, updates: Array<{ path: string; vector: Float32Array }>): Promise<number> {
+    if (updates.length === 0) return 0;
+    return this.writes.run(async () => {
+      if (!this.photos || modelId !== this.space.modelId) return 0;
+      const byPath = new Map(updates.map((u) => [u.path, u.vector]));
+      const rows = (await this.photos.query().where(`path IN (${[...byPath.keys()].map(sqlString).join(', ')})`).select(PHOTO_COLUMNS).toArray()) as Row[];
+      const changed: StoredPhoto[] = rows.map((row) => ({ ...fromRow(row), modelId, vector: byPath.get(str(row, 'path'))! }));
+      await this.upsertUnlocked(changed);
+      return changed.length;
+    });
   }
 
   /**
@@ -388,8 +289,19 @@ export class PhotoStoreRepository {
     return stamps;
   }
 
-  async countPhotos(filter?: string): Promise<number> {
-    return this.photos ? this.photos.countRows(filter) : 0;
+  /** Counts for the stage report: photos listed, embedded by `modelId`, with a caption. */
+  async stageCounts(modelId: string): Promise<{ photos: number; embedded: number; captioned: number }> {
+    if (!this.photos) return { photos: 0, embedded: 0, captioned: 0 };
+    const [photos, embedded, captioned] = await Promise.all([
+      this.photos.countRows(),
+      this.photos.countRows(`modelId = ${sqlString(modelId)}`),
+      this.photos.countRows(photoQueryToSql({ captioned: true })),
+    ]);
+    return { photos, embedded, captioned };
+  }
+
+  async countPhotos(query?: PhotoQuery): Promise<number> {
+    return this.photos ? this.photos.countRows(photoQueryToSql(query)) : 0;
   }
 
   async getPhoto(path: string): Promise<Photo | null> {
@@ -397,7 +309,7 @@ export class PhotoStoreRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async getPhotoWithVector(path: string): Promise<StoredPhoto | null> {
+  async getPhotoWithVector(path: string): Promise<(Photo & { vector: Float32Array }) | null> {
     if (!this.photos) return null;
     const rows = (await this.photos.query().where(`path = ${sqlString(path)}`).limit(1).toArray()) as Row[];
     const row = rows[0];
@@ -405,8 +317,14 @@ export class PhotoStoreRepository {
     return { ...fromRow(row), vector: Float32Array.from(row.vector as Iterable<number>) };
   }
 
-  async listPhotos(filter?: string, limit?: number): Promise<Photo[]> {
-    return (await this.queryRows(filter, limit)).map(fromRow);
+  async listPhotos(query?: PhotoQuery, limit?: number): Promise<Photo[]> {
+    if (query?.paths && query.paths.length > 500) {
+      // Long path lists go in chunks: one huge IN (...) filter is slow to plan.
+      const photos: Photo[] = [];
+      for (let i = 0; i < query.paths.length; i += 500) photos.push(...(await this.listPhotos({ ...query, paths: query.paths.slice(i, i + 500) })));
+      return limit === undefined ? photos : photos.slice(0, limit);
+    }
+    return (await this.queryRows(photoQueryToSql(query), limit)).map(fromRow);
   }
 
   private async queryRows(filter?: string, limit?: number): Promise<Row[]> {
@@ -417,11 +335,31 @@ export class PhotoStoreRepository {
     return (await query.toArray()) as Row[];
   }
 
-  /** Paths of stored photos inside a folder (for a folder that was deleted or moved away). */
-  async pathsUnder(dir: string, separator = '/'): Promise<string[]> {
+  async recordProblems(records: Array<PhotoProblemRecord & { size: number; mtimeMs: number }>): Promise<void> {
+    await this.problems.recordProblems(records);
+  }
+
+  async clearProblems(paths: string[]): Promise<void> {
+    await this.problems.clearProblems(paths);
+  }
+
+  async problemMap(): Promise<Map<string, StoredProblem>> {
+    return this.problems.problemMap();
+  }
+
+  /** Paths of the stored photos that a query selects. */
+  async matchingPaths(query: PhotoQuery): Promise<string[]> {
     if (!this.photos) return [];
-    const folder = dir.replace(/[\\/]+$/, '');
-    const rows = (await this.photos.query().where(`folder = ${sqlString(folder)} OR starts_with(folder, ${sqlString(folder + separator)})`).select(['path']).toArray()) as Row[];
+    let search = this.photos.query().select(['path']);
+    const filter = photoQueryToSql(query);
+    if (filter) search = search.where(filter);
+    return ((await search.toArray()) as Row[]).map((row) => str(row, 'path'));
+  }
+
+  /** Paths of stored photos inside a folder (for a folder that was deleted or moved away). */
+  async pathsUnder(dir: string, separator = path.sep): Promise<string[]> {
+    if (!this.photos) return [];
+    const rows = (await this.photos.query().where(photoQueryToSql({ folder: dir }, separator)!).select(['path']).toArray()) as Row[];
     return rows.map((row) => str(row, 'path'));
   }
 
@@ -435,14 +373,15 @@ export class PhotoStoreRepository {
   }
 
   /** Cosine nearest neighbours, prefiltered by the SQL filter (model id, folder, dates, camera). */
-  async nearest(vector: Float32Array, limit: number, filter?: string, options: { exact?: boolean } = {}): Promise<VectorHit[]> {
+  async nearest(vector: Float32Array, limit: number, query?: PhotoQuery, options: { exact?: boolean } = {}): Promise<VectorHit[]> {
+    const filter = photoQueryToSql(query);
     // A query embedded by another model (a search racing a switch) has nothing to compare with.
     if (!this.photos || vector.length !== (await this.vectorDimension())) return [];
     // With the (quantised) index, candidates are re-ranked on the exact vectors (refine), so scores stay cosine.
-    let query = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
-    if (options.exact) query = query.bypassVectorIndex();
-    if (filter) query = query.where(filter);
-    const rows = (await query.toArray()) as Row[];
+    let search = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
+    if (options.exact) search = search.bypassVectorIndex();
+    if (filter) search = search.where(filter);
+    const rows = (await search.toArray()) as Row[];
     return rows.map((row) => ({ photo: fromRow(row), score: 1 - num(row, '_distance') }));
   }
 
@@ -468,10 +407,11 @@ export class PhotoStoreRepository {
   }
 
   /** Full-text (BM25) matches over captions, descriptions, keywords and file names. */
-  async textMatches(query: string, limit: number, filter?: string): Promise<Photo[]> {
+  async textMatches(text: string, limit: number, query?: PhotoQuery): Promise<Photo[]> {
     if (!this.photos || (await this.photos.countRows()) === 0) return [];
     await this.ensureTextIndex();
-    let search = this.photos.query().fullTextSearch(query, { columns: 'searchText' }).select([...PHOTO_COLUMNS, '_score']).limit(limit);
+    const filter = photoQueryToSql(query);
+    let search = this.photos.query().fullTextSearch(text, { columns: 'searchText' }).select([...PHOTO_COLUMNS, '_score']).limit(limit);
     if (filter) search = search.where(filter);
     return ((await search.toArray()) as Row[]).map(fromRow);
   }
@@ -489,7 +429,7 @@ export class PhotoStoreRepository {
   async compact(): Promise<void> {
     await this.writes.run(async () => {
       await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-      await this.problems?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      await this.problems.optimize(new Date(Date.now() - 60_000));
     });
   }
 
@@ -594,47 +534,5 @@ export class PhotoStoreRepository {
       await this.db.dropTable(STAGING);
       return { switched, waiting };
     });
-  }
-
-  async recordProblems(records: Array<PhotoProblemRecord & { size: number; mtimeMs: number }>): Promise<void> {
-    if (records.length === 0 || !this.problems) return;
-    const previous = await this.problemMap();
-    const rows = records.map((r) => ({
-      path: r.path,
-      size: r.size,
-      mtimeMs: r.mtimeMs,
-      kind: r.kind,
-      reason: r.reason,
-      permanent: r.permanent,
-      attempts: (previous.get(r.path)?.attempts ?? 0) + 1,
-      updatedAt: new Date().toISOString(),
-    }));
-    await this.problems.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-  }
-
-  async clearProblems(paths: string[]): Promise<void> {
-    if (!this.problems || paths.length === 0) return;
-    if ((await this.problems.countRows()) === 0) return;
-    for (let i = 0; i < paths.length; i += 500) {
-      await this.problems.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
-    }
-  }
-
-  async problemMap(): Promise<Map<string, PhotoProblemRecord & { size: number; mtimeMs: number; attempts: number }>> {
-    const map = new Map<string, PhotoProblemRecord & { size: number; mtimeMs: number; attempts: number }>();
-    if (!this.problems) return map;
-    const rows = (await this.problems.query().toArray()) as Row[];
-    for (const row of rows) {
-      map.set(str(row, 'path'), {
-        path: str(row, 'path'),
-        size: num(row, 'size'),
-        mtimeMs: num(row, 'mtimeMs'),
-        kind: str(row, 'kind') as ProblemKind,
-        reason: str(row, 'reason'),
-        permanent: Boolean(row.permanent),
-        attempts: num(row, 'attempts'),
-      });
-    }
-    return map;
   }
 }

@@ -1,5 +1,6 @@
 // Renders a seeded, byte-reproducible album of toy-world JPEGs with EXIF, plus a JSONL manifest of captions and QA.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
@@ -152,9 +153,7 @@ export async function renderDemoAlbum(options: RenderDemoAlbumOptions): Promise<
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, Math.max(1, count)) }, worker));
   const manifestPath = path.join(outDir, 'manifest.jsonl');
-  const tmp = `${manifestPath}.tmp`;
-  await writeFile(tmp, lines.map((l) => `${l}\n`).join(''));
-  await rename(tmp, manifestPath);
+  await writeFileAtomic(manifestPath, lines.map((l) => `${l}\n`).join(''));
   return { manifestPath, files };
 }
 

@@ -62,19 +62,10 @@ describe('photobind serve (web mode)', () => {
     const album = path.join(dir, 'album');
     const { files } = await renderDemoAlbum({ outDir: album, count: 2, seed: 5 });
     session = await LibrarySession.open({ libraryDir: path.join(dir, 'library'), modelSet: 'toy', watch: false, log: () => {} });
-    // One photo in the store, as the indexer would write it (no model needed for this test).
+    // The album indexed through the application layer (toy models), as the app would.
     const file = await fs.realpath(files[0]!);
-    const stat = await fs.stat(file);
     photo = { path: file, hash: await contentFingerprint(file) };
-    const core = await session.core();
-    await core.store.upsertPhotos([
-      {
-        path: file, root: path.dirname(file), folder: path.dirname(file), fileName: path.basename(file), contentHash: photo.hash,
-        size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), format: 'jpeg', width: 320, height: 240, takenAt: null, gps: null,
-        cameraMake: null, cameraModel: null, description: null, keywords: [], caption: null, captionModel: null, captionEdited: false, captionAt: null,
-        modelId: core.modelSet.clip, indexedAt: new Date().toISOString(), vector: new Float32Array(16).fill(0.25),
-      },
-    ]);
+    await (await session.core()).index.index([await fs.realpath(album)]);
     server = await startWebServer({ session, rendererDir: renderer, port: 0 });
     auth = { 'X-Photobind-Token': server.secret };
   });
@@ -155,7 +146,7 @@ describe('photobind serve (web mode)', () => {
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers: auth });
     const client = createClient(photobindApi, webSocketTransport(socket as unknown as WebSocketLike));
     await client.ready();
-    await expect(client.library.overview({})).resolves.toMatchObject({ photoCount: 1, modelSet: 'toy' });
+    await expect(client.library.overview({})).resolves.toMatchObject({ photoCount: 2, modelSet: 'toy' });
     await expect(client.photos.get({ path: photo.path })).resolves.toMatchObject({ photo: { contentHash: photo.hash } });
     client.close();
   });

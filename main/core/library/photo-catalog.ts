@@ -1,17 +1,13 @@
 // The library in browsing order (newest first) for the grid's pages, plus the values of the filter chips.
 // The store has no ordered, offset query, so the order (path, folder, date: small) is computed once
-// per library change and pages are read by path. See docs/architecture.md ("The app").
-import path from 'node:path';
+// per library change and pages are read by path. Filters go through the store's one typed query (the
+// same as search's), so listing and search always agree. See docs/architecture.md ("The app").
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
 import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
-import { sqlString, type PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 interface CatalogEntry {
   path: string;
-  folder: string;
-  takenAt: string | null;
-  /** Lower-cased "make model", as the search filter matches it. */
-  camera: string;
 }
 
 interface Catalog {
@@ -19,14 +15,10 @@ interface Catalog {
   facets: LibraryFacets;
 }
 
-export interface CatalogSource {
-  store: PhotoStoreRepository;
-}
-
 export class PhotoCatalog {
   private catalog: Promise<Catalog> | undefined;
 
-  constructor(private readonly source: () => Promise<CatalogSource>) {}
+  constructor(private readonly store: PhotoStoreRepository) {}
 
   invalidate(): void {
     this.catalog = undefined;
@@ -34,11 +26,13 @@ export class PhotoCatalog {
 
   async page(offset: number, limit: number, filters: SearchFilters = {}): Promise<{ total: number; photos: Photo[] }> {
     const { entries } = await this.load();
-    const matching = filters.folder || filters.camera || filters.since || filters.until ? entries.filter(matcher(filters)) : entries;
+    const store = this.store;
+    const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
+    const allowed = filtered ? new Set(await store.matchingPaths(filters)) : null;
+    const matching = allowed ? entries.filter((e) => allowed.has(e.path)) : entries;
     const slice = matching.slice(offset, offset + limit);
     if (slice.length === 0) return { total: matching.length, photos: [] };
-    const { store } = await this.source();
-    const rows = await store.listPhotos(`path IN (${slice.map((e) => sqlString(e.path)).join(', ')})`);
+    const rows = await store.listPhotos({ paths: slice.map((e) => e.path) });
     const byPath = new Map(rows.map((photo) => [photo.path, photo]));
     // A photo deleted since the catalog was built is simply left out of its page.
     const photos = slice.map((e) => byPath.get(e.path)).filter((p): p is Photo => p !== undefined);
@@ -60,8 +54,7 @@ export class PhotoCatalog {
 
   private async build(): Promise<Catalog> {
     // Every photo of the library, including ones waiting to be re-embedded after a model switch.
-    const { store } = await this.source();
-    const photos = await store.listPhotos();
+    const photos = await this.store.listPhotos();
     photos.sort((a, b) => {
       const da = a.takenAt ?? '';
       const db = b.takenAt ?? '';
@@ -83,20 +76,8 @@ export class PhotoCatalog {
     }
     const byName = (a: string, b: string) => a.localeCompare(b);
     return {
-      entries: photos.map((p) => ({ path: p.path, folder: p.folder, takenAt: p.takenAt, camera: `${p.cameraMake ?? ''} ${p.cameraModel ?? ''}`.trim().toLowerCase() })),
+      entries: photos.map((p) => ({ path: p.path })),
       facets: { folders: [...folders].sort(byName), cameras: [...cameras].sort(byName), firstDate, lastDate },
     };
   }
-}
-
-/** The same filters as search's SQL filter (filterToSql), applied to the catalog in memory. */
-function matcher(filters: SearchFilters): (entry: CatalogEntry) => boolean {
-  const folder = filters.folder?.replace(/[\\/]+$/, '');
-  const camera = filters.camera?.toLowerCase();
-  const until = filters.until && /^\d{4}-\d{2}-\d{2}$/.test(filters.until) ? `${filters.until}T23:59:59.999` : filters.until;
-  return (entry) =>
-    (!folder || entry.folder === folder || entry.folder.startsWith(folder + path.sep)) &&
-    (!camera || entry.camera.includes(camera)) &&
-    (!filters.since || (entry.takenAt !== null && entry.takenAt >= filters.since)) &&
-    (!until || (entry.takenAt !== null && entry.takenAt <= until));
 }
