@@ -1,5 +1,5 @@
-// Entry of the Electron utility process that hosts the core: loads the TypeScript core host through tsx.
-import { register } from 'tsx/esm/api';
+// Entry of the Electron utility process that hosts the core: the built core host (dist/core), or its
+// TypeScript source through tsx when the build is missing or stale. See [Note: built layout] in built-entry.js.
+import { runEntry } from './built-entry.js';
 
-register();
-await import('../main/electron/core-host.ts');
+await runEntry('core-host');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `photobind` command: loads the TypeScript CLI through tsx (no build step needed after `npm ci`).
-import { register } from 'tsx/esm/api';
+// The `photobind` command: runs the built CLI (dist/core, made at `npm ci`), or the TypeScript sources
+// through tsx when the build is missing or older than them. See [Note: built layout] in built-entry.js.
+import { runEntry } from './built-entry.js';
 
-register();
-await import('../main/core/cli/main.ts');
+await runEntry('photobind-cli');

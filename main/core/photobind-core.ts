@@ -25,6 +25,7 @@ import { ModelLocatorService } from './models/model-locator.service.ts';
 import type { DownloadProgress } from './models/hub-download.repository.ts';
 import { SearchService } from './search/search.service.ts';
 import { PhotoStoreRepository } from './storage/photo-store.repository.ts';
+import { markTiming } from './timing-trace.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -196,6 +197,7 @@ export class PhotobindCore {
         thumbnailsDir: this.layout.thumbnails,
       });
       await client.start();
+      markTiming('model-ready');
       this.modelClientClip = clipId;
       return client;
     })();

@@ -1,7 +1,8 @@
 // Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
 import type { Command } from 'commander';
-import { PhotobindCore } from '../photobind-core.ts';
+import type { PhotobindCore } from '../photobind-core.ts';
 import { resolveLibraryDir } from '../library/library-location.ts';
+import { markTiming } from '../timing-trace.ts';
 
 export interface GlobalOptions {
   library?: string;
@@ -15,6 +16,9 @@ export function globalOptions(command: Command): GlobalOptions {
 
 export async function openCore(options: GlobalOptions, extra: { allowDownload?: boolean } = {}): Promise<PhotobindCore> {
   const interactive = process.stderr.isTTY && !options.json;
+  // The core (LanceDB, the model-process client) loads only in commands that open a library, so
+  // `--help`, `--version` and `demo --out` start in a fraction of a second. See [Note: built layout].
+  const { PhotobindCore } = await import('../photobind-core.ts');
   return PhotobindCore.open({
     libraryDir: resolveLibraryDir(options.library),
     ...(options.models ? { modelSet: options.models } : {}),
@@ -30,6 +34,7 @@ export async function openCore(options: GlobalOptions, extra: { allowDownload?: 
 /** Runs a command body with the library open, closing it (and the model process) afterwards. */
 export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: { allowDownload?: boolean } = {}): Promise<T> {
   const core = await openCore(options, extra);
+  markTiming('core-open');
   try {
     return await body(core);
   } finally {

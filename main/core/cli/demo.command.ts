@@ -2,7 +2,6 @@
 // models into a separate demo library and runs a first search, so a newcomer sees Photobind work offline.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { renderDemoAlbum } from '../toy-world/demo-album.ts';
 import { defaultLibraryDir } from '../library/library-location.ts';
 import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
 
@@ -28,6 +27,7 @@ export function registerDemoCommand(program: Command): void {
       const libraryDir = options.library ?? process.env.PHOTOBIND_LIBRARY ?? path.join(path.dirname(defaultLibraryDir()), 'demo-library');
       const outDir = path.resolve(flags.out ?? path.join(libraryDir, 'demo-album'));
       const started = Date.now();
+      const { renderDemoAlbum } = await import('../toy-world/demo-album.ts'); // sharp: only for this command
       const rendered = await renderDemoAlbum({
         outDir,
         count: flags.count,

@@ -1,4 +1,6 @@
 // The `photobind` command line: parses global options and dispatches to one module per command group.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAskCommand } from './ask.command.ts';
 import { registerCaptionCommand } from './caption.command.ts';
@@ -10,6 +12,13 @@ import { registerSearchCommands } from './search.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
 import { MODEL_SETS } from '../models/model-catalog.ts';
+import { REPO_ROOT } from '../runtime-layout.ts';
+import { markTiming } from '../timing-trace.ts';
+
+/** Photobind's version, from its package.json (`photobind --version`). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +27,7 @@ export function buildProgram(): Command {
     .option('--library <dir>', 'library folder (default: $PHOTOBIND_LIBRARY or your per-user data folder)')
     .option('--models <set>', `model set: ${Object.keys(MODEL_SETS).map((name) => `"${name}"`).join(', ')} ("default": real models, "toy": bundled demo models); remembered per library`)
     .option('--json', 'machine-readable output on stdout')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   registerIndexCommand(program);
@@ -33,6 +43,7 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
+  markTiming('cli-loaded');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -54,3 +65,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv);
+markTiming('cli-done');

@@ -1,16 +1,26 @@
 // `photobind models list|pull|import|remove`: the catalog's models on this computer (the library's cache).
 import type { Command } from 'commander';
 import { libraryLayout, resolveLibraryDir } from '../library/library-location.ts';
-import { readLibrarySettings } from '../library/library.service.ts';
-import { ModelCacheRepository } from '../models/model-cache.repository.ts';
 import { getModelSet, isModelDtype, MODEL_DTYPES, setsUsing, type ModelDtype } from '../models/model-catalog.ts';
-import { ModelDownloadError } from '../models/hub-download.repository.ts';
-import { ModelInstallService, TASK_NAMES, type ModelStatus } from '../models/model-install.service.ts';
+import type { ModelStatus } from '../models/model-install.service.ts';
 import { clearStatus, formatBytes, formatDuration, globalOptions, printJson, status, type GlobalOptions } from './cli-context.ts';
 
-function libraryParts(options: GlobalOptions) {
+/** The library's model cache and settings; their modules (zod schemas, downloader) load only when a models command runs. */
+async function libraryParts(options: GlobalOptions) {
+  const [{ ModelInstallService, TASK_NAMES }, { ModelCacheRepository }, { readLibrarySettings }, { ModelDownloadError }] = await Promise.all([
+    import('../models/model-install.service.ts'),
+    import('../models/model-cache.repository.ts'),
+    import('../library/library.service.ts'),
+    import('../models/hub-download.repository.ts'),
+  ]);
   const layout = libraryLayout(resolveLibraryDir(options.library));
-  return { layout, installs: new ModelInstallService(new ModelCacheRepository(layout.models)) };
+  return {
+    layout,
+    installs: new ModelInstallService(new ModelCacheRepository(layout.models)),
+    readSettings: () => readLibrarySettings(layout),
+    TASK_NAMES,
+    ModelDownloadError,
+  };
 }
 
 function parseDtype(value: string | undefined): ModelDtype | undefined {
@@ -57,8 +67,8 @@ export function registerModelsCommand(program: Command): void {
     .description('Every model in the catalog: task, family, size, licence, languages, whether it is installed, which sets use it')
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
-      const { layout, installs } = libraryParts(options);
-      const activeSet = getModelSet(options.models ?? (await readLibrarySettings(layout)).modelSet).name;
+      const { layout, installs, readSettings, TASK_NAMES } = await libraryParts(options);
+      const activeSet = getModelSet(options.models ?? (await readSettings()).modelSet).name;
       const list = await installs.list();
       if (options.json) return printJson({ library: layout.root, modelSet: activeSet, models: list });
       console.log(`Models of ${layout.root} (model set "${activeSet}"; * = used by it)`);
@@ -85,7 +95,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--dtype <dtype>', `weights to fetch: ${MODEL_DTYPES.join(', ')} (default: the catalog's choice)`)
     .action(async (id: string, flags: { dtype?: string }, command: Command) => {
       const options = globalOptions(command);
-      const { installs } = libraryParts(options);
+      const { installs, ModelDownloadError } = await libraryParts(options);
       const dtype = parseDtype(flags.dtype);
       const interactive = process.stderr.isTTY && !options.json;
       try {
@@ -123,7 +133,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--dtype <dtype>', 'which weights to take when the folder holds several')
     .action(async (dir: string, flags: { as?: string; dtype?: string }, command: Command) => {
       const options = globalOptions(command);
-      const { installs } = libraryParts(options);
+      const { installs } = await libraryParts(options);
       const dtype = parseDtype(flags.dtype);
       const result = await installs.importFolder(dir, { ...(flags.as ? { as: flags.as } : {}), ...(dtype ? { dtype } : {}) });
       if (options.json) return printJson(result);
@@ -136,9 +146,9 @@ export function registerModelsCommand(program: Command): void {
     .argument('<id>', 'model id')
     .action(async (id: string, _flags: unknown, command: Command) => {
       const options = globalOptions(command);
-      const { layout, installs } = libraryParts(options);
+      const { installs, readSettings } = await libraryParts(options);
       const result = await installs.remove(id);
-      const activeSet = (await readLibrarySettings(layout)).modelSet;
+      const activeSet = (await readSettings()).modelSet;
       const usedBy = setsUsing(id).includes(activeSet);
       if (options.json) return printJson({ ...result, usedByLibrarySet: usedBy ? activeSet : null });
       if (!result.removed) console.log(`${id} was not installed; nothing to remove.`);

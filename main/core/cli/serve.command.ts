@@ -2,10 +2,7 @@
 // first line of output is the URL to open (or {"url": ...} with --json).
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { LibrarySession } from '../api/library-session.ts';
 import { resolveLibraryDir } from '../library/library-location.ts';
-import { ensureRendererBuilt } from '../web/renderer-build.ts';
-import { startWebServer } from '../web/web-server.ts';
 import { globalOptions } from './cli-context.ts';
 
 interface ServeFlags {
@@ -35,6 +32,12 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) throw new Error('--port needs a port number (0 picks a free one).');
       if (!Number.isInteger(flags.demoCount) || flags.demoCount < 1) throw new Error('--demo-count needs a whole number of at least 1.');
       const log = (line: string) => process.stderr.write(`${line}\n`);
+      // Loaded here, not at the top: `photobind --help` must not load the core, LanceDB or the web server.
+      const [{ ensureRendererBuilt }, { LibrarySession }, { startWebServer }] = await Promise.all([
+        import('../web/renderer-build.ts'),
+        import('../api/library-session.ts'),
+        import('../web/web-server.ts'),
+      ]);
       const rendererDir = await ensureRendererBuilt({ log });
       const session = await LibrarySession.open({
         libraryDir: resolveLibraryDir(options.library),

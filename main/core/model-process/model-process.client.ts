@@ -1,11 +1,12 @@
 // The core's handle on the model process: typed requests, streamed tokens, restart after a crash.
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { DeviceReport, IndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('./model-worker.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+import { childEntry } from '../runtime-layout.ts';
+
+/** The worker's entry: dist/core/model-worker.js when the core runs built, else the .ts through tsx. */
+const WORKER = childEntry('model-worker', 'main/core/model-process/model-worker.ts');
 
 /** The model process died while working on a request (native crash, out of memory, killed). */
 export class ModelProcessCrashedError extends Error {
@@ -188,8 +189,8 @@ export class ModelProcessClient {
 }
 
 function defaultSpawn(): ChildProcess {
-  return fork(WORKER_ENTRY, [], {
-    execArgv: ['--import', TSX_LOADER],
+  return fork(WORKER.file, [], {
+    execArgv: WORKER.execArgv,
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

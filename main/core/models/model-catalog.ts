@@ -9,7 +9,7 @@
 // says "not measured here". Revisions are `main`: the commit actually downloaded is recorded in the
 // installed folder's manifest (see model-cache.repository.ts).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../runtime-layout.ts';
 
 export type ModelTask = 'clip' | 'caption' | 'ask';
 /** transformers.js dtypes this catalog uses (each maps to a file-name suffix, see onnxFileName). */
@@ -51,7 +51,7 @@ export interface ModelEntry {
 }
 
 /** Repository root, found from this file's location (main/core/models/). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { REPO_ROOT };
 export const TOY_MODELS_DIR = path.join(REPO_ROOT, 'models', 'toy');
 
 const CLIP_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];

@@ -1,5 +1,5 @@
 // How a photo is laid out as a LanceDB row: the photos table's schema and the row <-> Photo conversions.
-import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Bool, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import type { Photo } from '../../../common/photo.types.ts';
 import type { StoredPhoto } from './photo-store.repository.ts';
 

@@ -1,6 +1,6 @@
 // The problems table: files that could not be indexed, with kind, reason, attempts and the file stamp seen.
 import type * as lancedb from '@lancedb/lancedb';
-import { Bool, Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Bool, Field, Float64, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import type { PhotoProblemRecord, ProblemKind } from '../../../common/photo.types.ts';
 import { sqlString } from './photo-filters.ts';
 import { num, str, type Row } from './photo-rows.ts';

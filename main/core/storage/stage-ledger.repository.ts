@@ -3,7 +3,7 @@
 // a moved, renamed or copied photo is never analysed twice; a row is written only after the stage's
 // outputs are committed, so a kill between the two re-runs the stage for that photo (idempotent).
 import * as lancedb from '@lancedb/lancedb';
-import { Bool, Field, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Bool, Field, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
 import { SerialWork } from '../serial-work.ts';
 

@@ -2,10 +2,9 @@
 // so `photobind serve` and `npm start` work straight after `npm ci`. Vite is only needed for that build.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { build as viteBuild } from 'vite';
+import { REPO_ROOT } from '../runtime-layout.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_SOURCE = path.join(REPO_ROOT, 'renderer');
 export const RENDERER_DIST = path.join(REPO_ROOT, 'dist', 'renderer');
 /** The renderer also compiles in the shared contract. */
