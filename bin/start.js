@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { builtLayoutFresh } from './built-entry.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -19,6 +20,9 @@ function run(command, commandArgs) {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
+
+// The core's JavaScript (dist/core) is rebuilt after an edit, so the app starts fast (see [Note: built layout]).
+if (!builtLayoutFresh()) spawnSync(process.execPath, ['bin/build-core.js'], { stdio: 'inherit', cwd: root });
 
 if (!web && typeof electron === 'string' && existsSync(electron)) {
   const built = spawnSync(process.execPath, ['bin/run-ts.js', 'main/electron/build-electron.ts'], { stdio: 'inherit', cwd: root });

@@ -1,6 +1,6 @@
 // Builds what Electron loads: the renderer (dist/renderer, if stale) and two CommonJS bundles in
 // dist/electron: main.cjs (the shell) and preload.cjs (a sandboxed preload must be one plain script).
-// The core is not bundled: the utility process loads it through tsx (bin/electron-core-host.js).
+// The core is built separately (bin/build-core.js → dist/core/core-host.js, see [Note: built layout]).
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
