@@ -70,7 +70,7 @@ const medianOrNull = (values: Array<number | undefined>) => {
 };
 
 /** Wall time of `node -e 0`: the floor any Node command pays before running a line of Photobind. */
-export async function bareNodeStartMs(runs: number): Promise<number> {
+export function bareNodeStartMs(runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -114,7 +114,7 @@ export async function benchCliLatency(libraryDir: string, runs: number): Promise
 }
 
 /** Renders the toy demo album into `libraryDir` and indexes it (what `photobind demo` does). */
-export async function makeDemoLibrary(libraryDir: string, count: number): Promise<void> {
+export function makeDemoLibrary(libraryDir: string, count: number): void {
   execFileSync(process.execPath, [CLI, 'demo', '--library', libraryDir, '--count', String(count), '--json'], { stdio: 'ignore' });
 }
 
@@ -136,8 +136,8 @@ if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === imp
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-cli-'));
   try {
     const library = path.join(tmp, 'demo-library');
-    await makeDemoLibrary(library, 300);
-    const nodeStart = await bareNodeStartMs(5);
+    makeDemoLibrary(library, 300);
+    const nodeStart = bareNodeStartMs(5);
     const table = cliLatencyTable(await benchCliLatency(library, runs), nodeStart);
     printTable(`CLI latency, demo library (300 photos, toy models); bare \`node -e 0\` ${nodeStart.toFixed(0)} ms; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`, table.header, table.rows);
   } finally {

@@ -12,6 +12,8 @@ import { processMemoryMb } from './bench-table.ts';
 export interface MemorySample {
   indexed: number;
   coreRssMb: number;
+  /** V8 heap in use (the rest of RSS is native: LanceDB, buffers, code). */
+  coreHeapMb: number;
   modelProcessRssMb: number | null;
 }
 
@@ -30,7 +32,7 @@ async function makePhotos(root: string, count: number): Promise<void> {
   }
 }
 
-export async function benchIndexingMemory(count: number, model: { id: string; folder: string }, threads: number): Promise<{ samples: MemorySample[]; seconds: number }> {
+export async function benchIndexingMemory(count: number, model: { id: string; folder: string }, threads: number): Promise<{ samples: MemorySample[]; seconds: number; baselineCoreRssMb: number }> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-memory-'));
   const root = path.join(tmp, 'photos');
   await makePhotos(root, count);
@@ -38,6 +40,7 @@ export async function benchIndexingMemory(count: number, model: { id: string; fo
   await client.start();
   const store = await PhotoStoreRepository.open(path.join(tmp, 'db'));
   const service = new IndexService(store, () => Promise.resolve(client), () => model.id, PHOTO_EXTENSIONS);
+  const baselineCoreRssMb = process.memoryUsage.rss() / 1048576;
   const samples: MemorySample[] = [];
   const step = Math.max(500, Math.floor(count / 10));
   let next = step;
@@ -48,7 +51,7 @@ export async function benchIndexingMemory(count: number, model: { id: string; fo
       if (p.phase !== 'indexing' || p.done < next) return;
       next += step;
       const done = p.done;
-      sampling = sampling.then(async () => void samples.push({ indexed: done, coreRssMb: process.memoryUsage.rss() / 1048576, modelProcessRssMb: await processMemoryMb(client.pid, 'VmRSS') }));
+      sampling = sampling.then(async () => void samples.push({ indexed: done, coreRssMb: process.memoryUsage.rss() / 1048576, coreHeapMb: process.memoryUsage().heapUsed / 1048576, modelProcessRssMb: await processMemoryMb(client.pid, 'VmRSS') }));
     },
   });
   await sampling;
@@ -56,5 +59,5 @@ export async function benchIndexingMemory(count: number, model: { id: string; fo
   await client.close();
   store.close();
   await fs.rm(tmp, { recursive: true, force: true });
-  return { samples, seconds };
+  return { samples, seconds, baselineCoreRssMb };
 }

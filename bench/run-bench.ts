@@ -1,48 +1,119 @@
-// `npm run bench`: measures indexing, search and re-scan in one run and prints the tables (no assertions).
+// `npm run bench`: measures CLI latency, indexing, search, memory and re-scan in one run (no assertions),
+// each figure beside its bound measured in the same run; ≤ 10 minutes by default, `--full` for the long runs
+// (1M-row search, 10k-photo memory, bigger albums). The tables go to bench/results/ and are compared with
+// the previous run of the same mode.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { getModelEntry } from '../main/core/models/model-catalog.ts';
 import { defaultThreadCount } from '../main/core/model-process/device-selection.ts';
+import { REPO_ROOT } from '../main/core/runtime-layout.ts';
+import { BenchResults } from './bench-results.ts';
+import { bareNodeStartMs, benchCliLatency, cliLatencyTable, makeDemoLibrary } from './cli-latency.bench.ts';
 import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.ts';
 import { benchIndexingMemory } from './memory.bench.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
 import { benchSearchLatency } from './search-latency.bench.ts';
 import { mb, PeakRss, printTable } from './bench-table.ts';
 
+const full = process.argv.includes('--full');
 const quick = process.argv.includes('--quick');
+const mode = full ? 'full' : quick ? 'quick' : 'default';
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const sizes = {
+  renders: full ? 256 : quick ? 32 : 64,
+  large: full ? 32 : quick ? 4 : 8,
+  searchRows: (flag('search-rows')?.split(',').map(Number)) ?? (full ? [10_000, 100_000, 1_000_000] : quick ? [10_000] : [10_000, 100_000]),
+  memoryPhotos: Number(flag('memory-photos') ?? (full ? 10_000 : quick ? 500 : 1000)),
+  rescan: full ? 10_000 : 2000,
+  cliRuns: full ? 5 : quick ? 1 : 3,
+};
 const rss = new PeakRss();
 const threads = defaultThreadCount(os.availableParallelism());
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-'));
-console.log(`Photobind benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mb(os.totalmem()).toFixed(0)} MB, Node ${process.version}${quick ? ' (quick)' : ''}`);
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mb(os.totalmem()).toFixed(0)} MB, Node ${process.version}`;
+const results = new BenchResults(mode, machine);
+const sectionTimes: Array<[string, number]> = [];
+async function section(name: string, body: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  await body();
+  sectionTimes.push([name, (performance.now() - started) / 1000]);
+}
+console.log(`Photobind benchmarks (${mode}) — ${machine}; load average ${os.loadavg()[0]!.toFixed(1)} at start`);
 
 try {
+  await section('CLI latency', async () => {
+    const library = path.join(tmp, 'demo-library');
+    makeDemoLibrary(library, 300);
+    const nodeStart = bareNodeStartMs(5);
+    const table = cliLatencyTable(await benchCliLatency(library, sizes.cliRuns), nodeStart);
+    results.add({ id: 'cli-latency', keyColumns: 2, ...table, title: `CLI latency, demo library (300 photos, toy models): built dist/core vs tsx; bound: bare \`node -e 0\` = ${nodeStart.toFixed(0)} ms` });
+  });
+
   const models: Array<{ id: string; folder: string }> = [];
   const toy = getModelEntry('photobind/toy-clip');
   if (toy.source.kind === 'bundled') models.push({ id: toy.id, folder: toy.source.folder });
   // A random-weight model with CLIP ViT-B/32's dimensions, for compute like a real model (never committed).
-  const vitB32 = process.env.PHOTOBIND_BENCH_VITB32 ?? path.join('models', 'training', '.work', 'vit-b32-random');
+  const vitB32 = process.env.PHOTOBIND_BENCH_VITB32 ?? path.join(REPO_ROOT, 'models', 'training', '.work', 'vit-b32-random');
   if (await fs.access(path.join(vitB32, 'onnx', 'vision_model.onnx')).then(() => true, () => false)) models.push({ id: 'random/clip-vit-b32-dims', folder: vitB32 });
   else console.log(`(No ViT-B/32-sized model at ${vitB32}; build one with \`npm run bench:model\` to measure real-model compute.)`);
 
-  const albums = await renderAlbums(path.join(tmp, 'albums'), quick ? 64 : 256, quick ? 8 : 32);
-  const rows: IndexingRow[] = [];
-  for (const model of models) for (const album of albums) rows.push(await benchIndexing(album, model, threads));
-  printTable('Indexing throughput (photos/s)', ['album', 'model', 'photos', 'decode', 'embed (model only)', 'store', 'end to end', 'end-to-end / model-only', 'model process peak RSS (MB)'], rows.map((r) => [r.album, r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, `${(100 * r.ratio).toFixed(0)}%`, r.modelProcessPeakMb ?? 'n/a']));
+  await section('indexing', async () => {
+    const albums = await renderAlbums(path.join(tmp, 'albums'), sizes.renders, sizes.large);
+    const rows: IndexingRow[] = [];
+    for (const model of models) for (const album of albums) rows.push(await benchIndexing(album, model, threads));
+    results.add({
+      id: 'indexing',
+      title: 'Indexing throughput (photos/s); bound: the model alone on pre-decoded pixels',
+      header: ['album', 'model', 'photos', 'decode', 'embed (model only, bound)', 'store', 'end to end', 'end-to-end / model-only', 'model process peak RSS (MB)'],
+      keyColumns: 2,
+      rows: rows.map((r) => [r.album.replace(/ \(\d+\)$/, ''), r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, r.ratio, r.modelProcessPeakMb ?? 'n/a']),
+    });
+  });
 
-  const search = await benchSearchLatency(quick ? [10_000] : [10_000, 100_000]);
-  printTable('Vector search latency (ms, 512-d clustered synthetic vectors, top 20, excludes the text encoder)', ['rows', 'mode', 'p50', 'p95', 'recall@20 vs exact'], search.map((r) => [r.rows, r.mode, r.p50, r.p95, r.recallAt20]));
+  await section('search', async () => {
+    const search = await benchSearchLatency(sizes.searchRows);
+    results.add({
+      id: 'search',
+      title: 'Vector search latency (ms, 512-d clustered synthetic vectors, top 10, excludes the text encoder); bound: an exact scan of the same vectors in a JS loop',
+      header: ['rows', 'mode', 'p50', 'p95', 'p50 / exact JS scan', 'recall@10 vs exact', 'build (s)', 'disk (MB)', 'plan'],
+      keyColumns: 2,
+      rows: search.map((r) => [r.rows, r.mode, r.p50, r.p95, r.ratioToScan, r.recallAt10, r.buildSeconds ?? '-', r.diskMb ?? '-', r.plan ?? '-']),
+    });
+  });
 
-  const memoryPhotos = Number(process.argv.find((a) => a.startsWith('--memory-photos='))?.split('=')[1] ?? (quick ? 1000 : 10_000));
   const toyModel = models[0];
   if (toyModel) {
-    const memory = await benchIndexingMemory(memoryPhotos, toyModel, threads);
-    printTable(`Memory while indexing ${memoryPhotos} photos with ${toyModel.id} (${memory.seconds.toFixed(0)} s; --memory-photos=N for more)`, ['photos indexed', 'core RSS (MB)', 'model process RSS (MB)'], memory.samples.map((s) => [s.indexed, s.coreRssMb, s.modelProcessRssMb ?? 'n/a']));
+    await section('memory', async () => {
+      const memory = await benchIndexingMemory(sizes.memoryPhotos, toyModel, threads);
+      results.add({
+        id: `memory-${sizes.memoryPhotos}`,
+        title: `Memory while indexing ${sizes.memoryPhotos} photos with ${toyModel.id} (${memory.seconds.toFixed(0)} s; --memory-photos=N for more); bound: the core's RSS with the library open, before indexing = ${memory.baselineCoreRssMb.toFixed(0)} MB`,
+        header: ['photos indexed', 'core RSS (MB)', 'core heap used (MB)', 'core RSS / before', 'model process RSS (MB)'],
+        keyColumns: 1,
+        rows: memory.samples.map((s) => [s.indexed, s.coreRssMb, s.coreHeapMb, s.coreRssMb / memory.baselineCoreRssMb, s.modelProcessRssMb ?? 'n/a']),
+      });
+    });
   }
 
-  const rescan = await benchUnchangedRescan(quick ? 2000 : 10_000);
-  printTable('Unchanged re-scan', ['photos', 'seconds', 'model work'], [[rescan.photos, rescan.seconds, rescan.modelWork]]);
+  await section('re-scan', async () => {
+    const rescan = await benchUnchangedRescan(sizes.rescan);
+    results.add({
+      id: 'rescan',
+      title: 'Unchanged re-scan; bound: walking the same folders and stat-ing every file',
+      header: ['photos', 'seconds', 'walk + stat only (bound, s)', 're-scan / bound', 'model work'],
+      keyColumns: 1,
+      rows: [[rescan.photos, rescan.seconds, rescan.walkSeconds, rescan.seconds / rescan.walkSeconds, rescan.modelWork]],
+    });
+  });
 } finally {
   await fs.rm(tmp, { recursive: true, force: true });
-  printTable('Memory', ['peak RSS of the benchmark process (MB)'], [[mb(rss.stop())]]);
+  printTable('This run', ['section', 'seconds'], [...sectionTimes, ['benchmark process peak RSS (MB)', mb(rss.stop())]]);
 }
+
+const saved = await results.save(path.join(REPO_ROOT, 'bench', 'results'));
+console.log(`\nSaved ${path.relative(REPO_ROOT, saved.file)} (and ${mode}-latest.json).`);
+if (saved.previous) {
+  const deltas = results.compare(saved.previous);
+  printTable(`Change since the previous ${mode} run (${saved.previous.savedAt}, ${saved.previous.machine})`, ['table', 'row', 'figure', 'before', 'now', 'change'], deltas);
+} else console.log(`No earlier ${mode} run in bench/results/ to compare with; the next run will print the change.`);

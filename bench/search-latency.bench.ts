@@ -1,9 +1,11 @@
-// Benchmark: vector search latency in LanceDB at 10k and 100k rows (synthetic unit vectors, 512-d).
+// Benchmark: vector search latency in LanceDB (512-d clustered synthetic vectors): exact, HNSW-SQ, and with
+// folder/date filters, against the bound of an exact scan of the same vectors in a plain JS loop.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { PhotoQuery } from '../main/core/storage/photo-filters.ts';
 import { PhotoStoreRepository, type StoredPhoto } from '../main/core/storage/photo-store.repository.ts';
-import { timeRepeated } from './bench-table.ts';
+import { percentile, timeRepeated } from './bench-table.ts';
 
 function randomUnitVector(dim: number, random: () => number): Float32Array {
   const v = new Float32Array(dim);
@@ -43,8 +45,20 @@ export interface SearchLatencyRow {
   mode: string;
   p50: number;
   p95: number;
-  /** Share of the exact top 20 that the mode also returns. */
-  recallAt20: number;
+  /** p50 over the exact JS scan's p50 at the same size (the bound). */
+  ratioToScan: number;
+  /** Share of the exact top 10 (same filter) that the mode also returns. */
+  recallAt10: number;
+  buildSeconds?: number;
+  diskMb?: number;
+  /** How LanceDB runs it, read from its plan: vector index or flat, filter through scalar indexes or a column scan. */
+  plan?: string;
+}
+
+function describePlan(plan: string): string {
+  const vector = plan.includes('ANNSubIndex') || plan.includes('ANNIvfPartition') ? 'vector index' : 'flat scan';
+  if (plan.includes('ScalarIndexQuery')) return `${vector}, filter via scalar indexes`;
+  return /full_filter=|FilterExec: modelId/.test(plan) ? `${vector}, filter by scanning columns` : vector;
 }
 
 /**
@@ -65,32 +79,98 @@ function clusteredVectors(dim: number, random: () => number, centroids = 2000): 
   };
 }
 
-export async function benchSearchLatency(sizes = [10_000, 100_000], dim = 512, queries = 40): Promise<SearchLatencyRow[]> {
+/** Exact top-k by a plain loop over all vectors held in one Float32Array (optionally only rows passing `keep`). */
+function exactTopK(all: Float32Array, dim: number, query: Float32Array, k: number, keep?: (row: number) => boolean): number[] {
+  const rows = all.length / dim;
+  const best: Array<[number, number]> = [];
+  for (let r = 0; r < rows; r++) {
+    if (keep && !keep(r)) continue;
+    let dot = 0;
+    const offset = r * dim;
+    for (let i = 0; i < dim; i++) dot += all[offset + i]! * query[i]!;
+    if (best.length < k) {
+      best.push([dot, r]);
+      best.sort((a, b) => b[0] - a[0]);
+    } else if (dot > best[k - 1]![0]) {
+      best[k - 1] = [dot, r];
+      best.sort((a, b) => b[0] - a[0]);
+    }
+  }
+  return best.map(([, r]) => r);
+}
+
+async function diskMb(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) bytes += (await fs.stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return bytes / 1048576;
+}
+
+const rowOf = (photoPath: string) => Number(/IMG_(\d+)\.jpg$/.exec(photoPath)?.[1]);
+
+/**
+ * For each size: exact scan in JS (the bound), LanceDB flat (exact), then HNSW-SQ with the filter indexes
+ * (build time, disk size), unfiltered and with a folder filter (1 folder of 50) and a date filter (1 year of 15).
+ */
+export async function benchSearchLatency(sizes = [10_000, 100_000], dim = 512, queries = 40, k = 10): Promise<SearchLatencyRow[]> {
   const results: SearchLatencyRow[] = [];
-  const random = mulberry32(42);
-  const embedding = clusteredVectors(dim, random);
   for (const size of sizes) {
+    const random = mulberry32(42);
+    const embedding = clusteredVectors(dim, random);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-search-'));
     const store = await PhotoStoreRepository.open(dir);
-    for (let start = 0; start < size; start += 5000) {
+    const all = new Float32Array(size * dim);
+    const chunk = size >= 500_000 ? 20_000 : 5000;
+    for (let start = 0; start < size; start += chunk) {
       const rows: StoredPhoto[] = [];
-      for (let i = start; i < Math.min(size, start + 5000); i++) rows.push(syntheticPhoto(i, embedding()));
+      for (let i = start; i < Math.min(size, start + chunk); i++) {
+        const v = embedding();
+        all.set(v, i * dim);
+        rows.push(syntheticPhoto(i, v));
+      }
       await store.upsertPhotos(rows);
     }
     await store.compact();
     const qs = Array.from({ length: queries }, () => embedding());
-    let q = 0;
-    const filter = { modelId: 'bench/clip' };
-    await store.nearest(qs[0]!, 20, filter); // warm caches
-    const flat = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, 20, filter));
-    results.push({ rows: size, mode: 'flat (exact)', p50: flat.p50, p95: flat.p95, recallAt20: 1 });
-    const exact = await Promise.all(qs.map(async (v) => new Set((await store.nearest(v, 20, filter, { exact: true })).map((h) => h.photo.path))));
-    if (await store.ensureVectorIndex(1)) {
-      await store.nearest(qs[0]!, 20, filter);
-      const indexed = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, 20, filter));
+    const model: PhotoQuery = { modelId: 'bench/clip' };
+    const folderFilter: PhotoQuery = { modelId: 'bench/clip', folder: '/bench/album-7' };
+    const dateFilter: PhotoQuery = { modelId: 'bench/clip', since: '2013-01-01', until: '2013-12-31' };
+    // syntheticPhoto: folder album-(i % 50); takenAt year 2010 + (i % 15).
+    const keepFolder = (r: number) => r % 50 === 7;
+    const keepDate = (r: number) => r % 15 === 3;
+
+    // The bound: every vector read once per query, in memory, no index.
+    const scanTimes: number[] = [];
+    const truth = { none: [] as Array<Set<number>>, folder: [] as Array<Set<number>>, date: [] as Array<Set<number>> };
+    for (const q of qs) {
+      const started = performance.now();
+      truth.none.push(new Set(exactTopK(all, dim, q, k)));
+      scanTimes.push(performance.now() - started);
+      truth.folder.push(new Set(exactTopK(all, dim, q, k, keepFolder)));
+      truth.date.push(new Set(exactTopK(all, dim, q, k, keepDate)));
+    }
+    scanTimes.sort((a, b) => a - b);
+    const scan = { p50: percentile(scanTimes, 50), p95: percentile(scanTimes, 95) };
+    results.push({ rows: size, mode: 'exact scan, JS loop (bound)', ...scan, ratioToScan: 1, recallAt10: 1 });
+
+    const measure = async (mode: string, filter: PhotoQuery, expected: Array<Set<number>>, extra: Partial<SearchLatencyRow> = {}, exact = false) => {
+      let q = 0;
+      await store.nearest(qs[0]!, k, filter, { exact }); // warm caches
+      const timing = await timeRepeated(queries, () => store.nearest(qs[q++ % queries]!, k, filter, { exact }));
       let found = 0;
-      for (const [i, v] of qs.entries()) found += (await store.nearest(v, 20, filter)).filter((h) => exact[i]!.has(h.photo.path)).length;
-      results.push({ rows: size, mode: 'HNSW-SQ index + exact re-rank', p50: indexed.p50, p95: indexed.p95, recallAt20: found / (20 * qs.length) });
+      for (const [i, v] of qs.entries()) found += (await store.nearest(v, k, filter, { exact })).filter((h) => expected[i]!.has(rowOf(h.photo.path))).length;
+      const plan = exact ? 'flat scan' : describePlan(await store.explainNearest(qs[0]!, k, filter));
+      results.push({ rows: size, mode, p50: timing.p50, p95: timing.p95, ratioToScan: timing.p50 / scan.p50, recallAt10: found / (k * qs.length), plan, ...extra });
+    };
+    await measure('LanceDB flat (exact)', model, truth.none, { diskMb: await diskMb(dir) }, true);
+    await measure('LanceDB flat, folder filter', folderFilter, truth.folder, {}, true);
+    const started = performance.now();
+    if (await store.ensureVectorIndex(1)) {
+      const buildSeconds = (performance.now() - started) / 1000;
+      await measure('HNSW-SQ + exact re-rank', model, truth.none, { buildSeconds, diskMb: await diskMb(dir) });
+      await measure('HNSW-SQ, folder filter (2%)', folderFilter, truth.folder);
+      await measure('HNSW-SQ, date filter (7%)', dateFilter, truth.date);
     }
     store.close();
     await fs.rm(dir, { recursive: true, force: true });

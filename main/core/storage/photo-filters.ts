@@ -25,7 +25,10 @@ export function photoQueryToSql(query: PhotoQuery = {}, folderSeparator = path.s
   if (filters.modelId) clauses.push(`modelId = ${sqlString(filters.modelId)}`);
   if (filters.folder) {
     const folder = filters.folder.replace(/[\\/]+$/, '');
-    clauses.push(`(folder = ${sqlString(folder)} OR starts_with(folder, ${sqlString(folder + folderSeparator)}))`);
+    // Sub-folders as a range (every string starting with "folder/" sorts between "folder/" and "folder0"),
+    // which the folder btree serves; starts_with() would scan the column.
+    const afterSeparator = String.fromCharCode(folderSeparator.charCodeAt(0) + 1);
+    clauses.push(`(folder = ${sqlString(folder)} OR (folder >= ${sqlString(folder + folderSeparator)} AND folder < ${sqlString(folder + afterSeparator)}))`);
   }
   if (filters.since) clauses.push(`takenAt >= ${sqlString(filters.since)}`);
   // An --until date includes that whole day.

@@ -49,6 +49,32 @@ describe('PhotoStoreRepository', () => {
     store.close();
   });
 
+  it('with the vector and filter indexes, a folder or date filter finds what an exact scan finds, sub-folders included', async () => {
+    const store = await PhotoStoreRepository.open(dir);
+    const folders = ['/photos/trip', '/photos/trip/day 1', '/photos/trip2', '/photos/trip-b', '/photos/other'];
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const angle = (i / 300) * Math.PI;
+      return photo(`p${i}.jpg`, [Math.cos(angle), Math.sin(angle), (i % 7) / 10], {
+        folder: folders[i % folders.length]!,
+        path: `${folders[i % folders.length]}/p${i}.jpg`,
+        takenAt: `20${10 + (i % 10)}-06-01T12:00:00`,
+      });
+    });
+    await store.upsertPhotos(rows);
+    expect(await store.ensureVectorIndex(1)).toBe(true);
+    const query = Float32Array.from([1, 0.2, 0.1]);
+    const queries: PhotoQuery[] = [{ folder: '/photos/trip' }, { folder: '/photos/trip/' }, { since: '2015-01-01', until: '2016-12-31' }, { modelId: 'm', folder: '/photos/other' }];
+    for (const filters of queries) {
+      const [indexed, exact] = await Promise.all([store.nearest(query, 300, filters), store.nearest(query, 300, filters, { exact: true })]);
+      expect(new Set(indexed.map((h) => h.photo.path))).toEqual(new Set(exact.map((h) => h.photo.path)));
+    }
+    // "/photos/trip" holds its own photos and "day 1"'s, never the sibling folders "trip2" or "trip-b".
+    const inTrip = await store.nearest(query, 300, { folder: '/photos/trip' });
+    expect(new Set(inTrip.map((h) => h.photo.folder))).toEqual(new Set(['/photos/trip', '/photos/trip/day 1']));
+    expect(inTrip).toHaveLength(120);
+    store.close();
+  });
+
   it('records problems with attempts and clears them when the photo indexes', async () => {
     const store = await PhotoStoreRepository.open(dir);
     const problem = { path: '/photos/bad.jpg', kind: 'corrupt' as const, reason: 'broken', permanent: true, size: 1, mtimeMs: 1 };

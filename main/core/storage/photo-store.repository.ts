@@ -377,12 +377,21 @@ export class PhotoStoreRepository {
     const filter = photoQueryToSql(query);
     // A query embedded by another model (a search racing a switch) has nothing to compare with.
     if (!this.photos || vector.length !== (await this.vectorDimension())) return [];
-    // With the (quantised) index, candidates are re-ranked on the exact vectors (refine), so scores stay cosine.
-    let search = this.photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
-    if (options.exact) search = search.bypassVectorIndex();
-    if (filter) search = search.where(filter);
-    const rows = (await search.toArray()) as Row[];
+    const rows = (await this.nearestQuery(this.photos, vector, limit, filter, options.exact).toArray()) as Row[];
     return rows.map((row) => ({ photo: fromRow(row), score: 1 - num(row, '_distance') }));
+  }
+
+  /** LanceDB's physical plan for a nearest() query: benchmarks check that filters use the indexes. */
+  async explainNearest(vector: Float32Array, limit: number, query?: PhotoQuery): Promise<string> {
+    return this.photos ? this.nearestQuery(this.photos, vector, limit, photoQueryToSql(query)).explainPlan() : '';
+  }
+
+  private nearestQuery(photos: lancedb.Table, vector: Float32Array, limit: number, filter: string | undefined, exact = false): lancedb.VectorQuery {
+    // With the (quantised) index, candidates are re-ranked on the exact vectors (refine), so scores stay cosine.
+    let query = photos.vectorSearch(Array.from(vector)).distanceType('cosine').select([...PHOTO_COLUMNS, '_distance']).limit(limit).refineFactor(5).ef(Math.max(100, limit * 5 * 2));
+    if (exact) query = query.bypassVectorIndex();
+    if (filter) query = query.where(filter);
+    return query;
   }
 
   /** Builds an approximate vector index (HNSW) once the table is big enough for brute force to be slow. */
@@ -391,11 +400,23 @@ export class PhotoStoreRepository {
     const rows = await this.photos.countRows();
     if (rows < minRows) return false;
     const indices = await this.photos.listIndices();
+    await this.ensureFilterIndexes(indices.flatMap((index) => index.columns));
     if (indices.some((index) => index.columns.includes('vector'))) return false; // kept current by optimize()
     // HNSW over scalar-quantised vectors in one partition (LanceDB's advice for HNSW): at 100k random
     // 512-d vectors IVF-PQ with default probes found a third of the exact top 20; this finds nearly all.
     await this.photos.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(rows / 250_000)) }) });
     return true;
+  }
+
+  /**
+   * Scalar indexes on the columns searches filter on (created with the vector index, kept current by
+   * optimize()): the vector search prefilters through them instead of scanning the columns at each query,
+   * and keeps using the vector index. A bitmap for modelId (a few values), btrees for folder and takenAt
+   * (folder filters are written as ranges, see photoQueryToSql in photo-filters.ts, so the btree serves them).
+   */
+  private async ensureFilterIndexes(indexed: string[]): Promise<void> {
+    const wanted: Array<[string, lancedb.Index]> = [['modelId', lancedb.Index.bitmap()], ['folder', lancedb.Index.btree()], ['takenAt', lancedb.Index.btree()]];
+    for (const [column, config] of wanted) if (!indexed.includes(column)) await this.photos!.createIndex(column, { config });
   }
 
   /** Creates the full-text index of searchText once; optimize() then folds new rows into it. */
