@@ -80,9 +80,14 @@ export function bareNodeStartMs(runs: number): number {
   return median(times);
 }
 
+/** Builds dist/core from this checkout, so benchmarks of the CLI measure the built layout of what is here. */
+export function buildCore(): void {
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'build-core.js')], { stdio: 'ignore' });
+}
+
 /** Builds dist/core (so "built" measures this checkout), then times each command `runs` times per layout. */
 export async function benchCliLatency(libraryDir: string, runs: number): Promise<CliLatencyRow[]> {
-  execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'build-core.js')], { stdio: 'ignore' });
+  buildCore();
   const commands: Array<{ name: string; args: string[] }> = [
     { name: '--version', args: ['--version'] },
     { name: '--help', args: ['--help'] },

@@ -1,22 +1,20 @@
-// Benchmark: memory while indexing many photos (core and model process RSS sampled as the count grows).
+// Benchmark: memory while indexing many photos: the RSS of a real `photobind index` process (the core) and
+// of its model process, sampled from /proc as the count grows. Measured in their own processes: this
+// benchmark's own RSS carries whatever earlier sections left behind (sharp, onnxruntime, LanceDB caches).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { IndexService } from '../main/core/indexer/index.service.ts';
-import { PHOTO_EXTENSIONS } from '../main/core/media/photo-format.ts';
-import { ModelProcessClient } from '../main/core/model-process/model-process.client.ts';
-import { PhotoStoreRepository } from '../main/core/storage/photo-store.repository.ts';
+import { REPO_ROOT } from '../main/core/runtime-layout.ts';
 import { processMemoryMb } from './bench-table.ts';
+import { buildCore } from './cli-latency.bench.ts';
 
 export interface MemorySample {
   indexed: number;
   coreRssMb: number;
-  /** V8 heap in use (the rest of RSS is native: LanceDB, buffers, code). */
-  coreHeapMb: number;
   modelProcessRssMb: number | null;
 }
-
 
 /** Small distinct JPEGs (random colour blocks), 100 per folder, so decoding is cheap and memory is what is measured. */
 async function makePhotos(root: string, count: number): Promise<void> {
@@ -32,32 +30,57 @@ async function makePhotos(root: string, count: number): Promise<void> {
   }
 }
 
-export async function benchIndexingMemory(count: number, model: { id: string; folder: string }, threads: number): Promise<{ samples: MemorySample[]; seconds: number; baselineCoreRssMb: number }> {
+/** Child process ids of `pid` (Linux /proc). */
+async function childPids(pid: number): Promise<number[]> {
+  const tasks = await fs.readdir(`/proc/${pid}/task`).catch(() => []);
+  const lists = await Promise.all(tasks.map((task) => fs.readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((list) => list.trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+export interface MemoryResult {
+  samples: MemorySample[];
+  seconds: number;
+  /** Peak resident memory over the whole run (VmHWM, last read before exit). */
+  corePeakMb: number | null;
+  modelProcessPeakMb: number | null;
+}
+
+/** Indexes `count` generated photos with `photobind index --models toy` and samples both processes' RSS. */
+export async function benchIndexingMemory(count: number): Promise<MemoryResult> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-bench-memory-'));
   const root = path.join(tmp, 'photos');
+  const library = path.join(tmp, 'library');
   await makePhotos(root, count);
-  const client = new ModelProcessClient({ clip: { id: model.id, folder: model.folder, dtype: 'fp32' }, device: 'cpu', threads, thumbnailsDir: path.join(tmp, 'thumbs') });
-  await client.start();
-  const store = await PhotoStoreRepository.open(path.join(tmp, 'db'));
-  const service = new IndexService(store, () => Promise.resolve(client), () => model.id, PHOTO_EXTENSIONS);
-  const baselineCoreRssMb = process.memoryUsage.rss() / 1048576;
-  const samples: MemorySample[] = [];
-  const step = Math.max(500, Math.floor(count / 10));
-  let next = step;
-  let sampling = Promise.resolve();
+  buildCore(); // the core measured is the built one users run, not tsx's
   const started = performance.now();
-  await service.index([root], {
-    onProgress: (p) => {
-      if (p.phase !== 'indexing' || p.done < next) return;
-      next += step;
-      const done = p.done;
-      sampling = sampling.then(async () => void samples.push({ indexed: done, coreRssMb: process.memoryUsage.rss() / 1048576, coreHeapMb: process.memoryUsage().heapUsed / 1048576, modelProcessRssMb: await processMemoryMb(client.pid, 'VmRSS') }));
-    },
-  });
-  await sampling;
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'photobind.js'), 'index', root, '--library', library, '--models', 'toy', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const samples: MemorySample[] = [];
+  const step = Math.max(250, Math.floor(count / 10));
+  let next = step;
+  let corePeakMb: number | null = null;
+  let modelProcessPeakMb: number | null = null;
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pid = child.pid;
+    const state = await fs.readFile(path.join(library, 'index-state.json'), 'utf8').then((t) => JSON.parse(t) as { pending: number }, () => null);
+    const modelPid = pid ? (await childPids(pid))[0] : undefined;
+    const [coreRss, coreHwm, modelRss, modelHwm] = await Promise.all([processMemoryMb(pid, 'VmRSS'), processMemoryMb(pid, 'VmHWM'), processMemoryMb(modelPid, 'VmRSS'), processMemoryMb(modelPid, 'VmHWM')]);
+    if (coreHwm !== null) corePeakMb = coreHwm;
+    if (modelHwm !== null) modelProcessPeakMb = Math.max(modelProcessPeakMb ?? 0, modelHwm);
+    const indexed = state ? count - state.pending : 0;
+    if (state && indexed >= next && coreRss !== null) {
+      samples.push({ indexed: Math.floor(indexed / step) * step, coreRssMb: coreRss, modelProcessRssMb: modelRss });
+      while (next <= indexed) next += step;
+    }
+  }
+  const code = await exited;
   const seconds = (performance.now() - started) / 1000;
-  await client.close();
-  store.close();
   await fs.rm(tmp, { recursive: true, force: true });
-  return { samples, seconds, baselineCoreRssMb };
+  if (code !== 0) throw new Error(`photobind index exited with ${code}: ${stderr.slice(-500)}`);
+  return { samples, seconds, corePeakMb, modelProcessPeakMb };
 }

@@ -25,7 +25,6 @@ export async function buildCore({ quiet = false } = {}) {
     return false;
   }
   const started = Date.now();
-  // Built next to the final folder, then swapped in, so a command starting meanwhile never sees half a build.
   const staging = `${DIST_CORE}.building-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   const result = await esbuild.build({
@@ -46,12 +45,23 @@ export async function buildCore({ quiet = false } = {}) {
     legalComments: 'none',
   });
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules')).sort();
-  const builtAt = Date.now();
-  fs.writeFileSync(path.join(staging, path.basename(BUILD_INFO)), JSON.stringify({ builtAt, inputs }, null, 1) + '\n');
-  const old = `${DIST_CORE}.old-${process.pid}`;
-  if (fs.existsSync(DIST_CORE)) fs.renameSync(DIST_CORE, old);
-  fs.renameSync(staging, DIST_CORE);
-  fs.rmSync(old, { recursive: true, force: true });
+  // builtAt is when esbuild started reading: a source saved during the build counts as newer than it.
+  fs.writeFileSync(path.join(staging, path.basename(BUILD_INFO)), JSON.stringify({ builtAt: started, inputs }, null, 1) + '\n');
+  // Files move into dist/core chunks first, then entries, build-info.json last, so a command starting
+  // meanwhile never sees an entry without its chunks. Chunks of earlier builds stay a day: a process
+  // started before this build (a running `photobind serve`) may still import() one of them.
+  fs.mkdirSync(DIST_CORE, { recursive: true });
+  const fresh = new Set(fs.readdirSync(staging));
+  const order = (name) => (name.startsWith('chunk-') ? 0 : 1);
+  const moving = [...fresh].filter((n) => n !== path.basename(BUILD_INFO)).sort((a, b) => order(a) - order(b));
+  for (const name of moving) fs.renameSync(path.join(staging, name), path.join(DIST_CORE, name));
+  fs.renameSync(path.join(staging, path.basename(BUILD_INFO)), BUILD_INFO);
+  fs.rmSync(staging, { recursive: true, force: true });
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(DIST_CORE)) {
+    const file = path.join(DIST_CORE, name);
+    if (!fresh.has(name) && fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+  }
   if (!quiet) process.stderr.write(`Built dist/core (${inputs.length} source files) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
   return true;
 }

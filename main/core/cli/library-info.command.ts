@@ -55,11 +55,13 @@ export function registerLibraryInfoCommands(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
+        // Starting the model process reveals which device really works (with fallbacks). It starts first
+        // and in parallel with the library queries below: its start-up is most of this command's time.
+        const starting = core.models().catch((error: Error) => error);
         const photos = await core.library.countPhotos();
         const problems = await core.library.problems();
         const pending = await core.readPending();
-        // Starting the model process reveals which device really works (with fallbacks).
-        const client = await core.models().catch((error: Error) => error);
+        const client = await starting;
         const device = client instanceof Error ? null : client.device;
         const result = {
           library: core.layout.root,
