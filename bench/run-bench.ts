@@ -1,7 +1,7 @@
 // `npm run bench`: measures CLI latency, indexing, search, memory and re-scan in one run (no assertions),
 // each figure beside its bound measured in the same run; ≤ 10 minutes by default, `--full` for the long runs
-// (1M-row search, 10k-photo memory, bigger albums). The tables go to bench/results/ and are compared with
-// the previous run of the same mode.
+// (1M-row search, 10k-photo memory, bigger albums), `--quick` for a smoke run, `--only=search,memory` for
+// some sections. The tables go to bench/results/ and are compared with the previous run of the same mode.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +18,10 @@ import { mb, PeakRss, printTable } from './bench-table.ts';
 
 const full = process.argv.includes('--full');
 const quick = process.argv.includes('--quick');
-const mode = full ? 'full' : quick ? 'quick' : 'default';
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+/** `--only=search,memory`: just those sections (saved and compared under their own name). */
+const only = flag('only')?.split(',');
+const mode = [full ? 'full' : quick ? 'quick' : 'default', ...(only ?? [])].join('+');
 const sizes = {
   renders: full ? 256 : quick ? 32 : 64,
   large: full ? 32 : quick ? 4 : 8,
@@ -35,6 +37,7 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mb(os
 const results = new BenchResults(mode, machine);
 const sectionTimes: Array<[string, number]> = [];
 async function section(name: string, body: () => Promise<void>): Promise<void> {
+  if (only && !only.some((o) => name.startsWith(o))) return;
   const started = performance.now();
   await body();
   sectionTimes.push([name, (performance.now() - started) / 1000]);
@@ -42,7 +45,7 @@ async function section(name: string, body: () => Promise<void>): Promise<void> {
 console.log(`Photobind benchmarks (${mode}) — ${machine}; load average ${os.loadavg()[0]!.toFixed(1)} at start`);
 
 try {
-  await section('CLI latency', async () => {
+  await section('cli latency', async () => {
     const library = path.join(tmp, 'demo-library');
     makeDemoLibrary(library, 300);
     const nodeStart = bareNodeStartMs(5);
