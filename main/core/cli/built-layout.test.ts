@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../runtime-layout.ts';
 import { runPhotobind } from './cli-process.test-support.ts';
 
-const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const fresh = () => node(['--input-type=module', '-e', "import { builtLayoutFresh } from './bin/built-entry.js'; console.log(builtLayoutFresh());"]).trim();
 
 describe('built layout', () => {
