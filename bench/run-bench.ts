@@ -68,9 +68,9 @@ try {
     results.add({
       id: 'indexing',
       title: 'Indexing throughput (photos/s); bound: the model alone on pre-decoded pixels',
-      header: ['album', 'model', 'photos', 'decode', 'embed (model only, bound)', 'store', 'end to end', 'end-to-end / model-only', 'model process peak RSS (MB)'],
+      header: ['album', 'model', 'photos', 'decode', 'embed (model only, bound)', 'store', 'end to end', 'end-to-end / model-only (%)', 'model process peak RSS (MB)'],
       keyColumns: 2,
-      rows: rows.map((r) => [r.album.replace(/ \(\d+\)$/, ''), r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, r.ratio, r.modelProcessPeakMb ?? 'n/a']),
+      rows: rows.map((r) => [r.album.replace(/ \(\d+\)$/, ''), r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, 100 * r.ratio, r.modelProcessPeakMb ?? 'n/a']),
     });
   });
 
