@@ -1,6 +1,5 @@
 // Persists a library's settings (model set, watched roots) as a small JSON file, written atomically.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 
