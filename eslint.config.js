@@ -71,7 +71,18 @@ export default tseslint.config(
     },
   },
   layer(['main/electron/**/*.ts'], ['**/renderer/**', '**/preload/**'], 'main/electron is the shell: it talks to the renderer only through the API contract.'),
-  layer(['preload/**/*.ts'], ['node:*', '../**', './**'], 'The preload is one small self-contained file: it imports only electron.'),
+  {
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: SEALED,
+        patterns: [
+          { group: ['node:*'], message: 'The preload is one small self-contained file: it imports only electron (and the shell channel names).' },
+          { regex: '^\\.\\.?/(?!common/api/shell-channels\\.ts$)', message: 'The preload is one small self-contained file: it imports only electron (and the shell channel names).' },
+        ],
+      }],
+    },
+  },
   layer(
     ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte'],
     ['electron', 'node:*', '**/main/**', '**/preload/**', '../../common/**', '../../../common/**'],

@@ -1,10 +1,7 @@
 // The preload: the renderer's only bridge (context-isolated, sandboxed). It passes on the MessagePort
 // to the core and offers a native folder picker; nothing else of Electron or Node reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-
-/** Keep in step with main/electron/main.ts and renderer/src/lib/platform/platform.ts. */
-const API_PORT_CHANNEL = 'photobind:api-port';
-const PICK_FOLDER_CHANNEL = 'photobind:pick-folder';
+import { API_PORT_CHANNEL, PICK_FOLDER_CHANNEL } from '../common/api/shell-channels.ts';
 
 ipcRenderer.on(API_PORT_CHANNEL, (event) => {
   const [port] = event.ports;

@@ -5,6 +5,7 @@
 // (a MessagePort to the core and a folder picker). Pages come from photobind-app:// under a strict CSP;
 // requests to http(s)/ws(s)/file are cancelled, navigation and new windows are refused, permission
 // requests are denied, and pixels come from photobind-media://, which serves only library files.
+import { API_PORT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../common/api/shell-channels.ts';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, nativeTheme, session, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { createClient } from '../../common/api/rpc.ts';
@@ -15,8 +16,6 @@ import { domStylePort } from './message-port-main.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
 
 /** Keep in step with renderer/src/lib/platform/platform.ts and preload/preload.ts. */
-const API_PORT_CHANNEL = 'photobind:api-port';
-const PICK_FOLDER_CHANNEL = 'photobind:pick-folder';
 
 // The app runs from the repository (or the packaged app folder): dist/ holds the builds.
 const appRoot = app.getAppPath();

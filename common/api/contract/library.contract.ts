@@ -15,12 +15,24 @@ export const RootInfoSchema = z.object({
 });
 export type RootInfo = z.infer<typeof RootInfoSchema>;
 
+/** One stage of the photo pipeline (files, metadata, thumbnail, embed, caption, text, faces, ...). */
+export const StageCountsSchema = z.object({
+  done: z.number().int(),
+  pending: z.number().int(),
+  failed: z.number().int(),
+  /** Why pending photos wait (the model is not installed, the stage is off), when they do. */
+  note: z.string().optional(),
+});
+export type StageCounts = z.infer<typeof StageCountsSchema>;
+
 export const LibraryOverviewSchema = z.object({
   libraryDir: z.string(),
   photoCount: z.number().int(),
   problemCount: z.number().int(),
   roots: z.array(RootInfoSchema),
   modelSet: z.string(),
+  /** Per-stage counts, in pipeline order (see docs/architecture.md, "Stage pipeline"). */
+  stages: z.array(StageCountsSchema.extend({ name: z.string() })),
 });
 export type LibraryOverview = z.infer<typeof LibraryOverviewSchema>;
 

@@ -143,6 +143,7 @@ export class LibrarySession {
       problemCount: (await core.library.problems()).length,
       roots,
       modelSet: core.modelSet.name,
+      stages: Object.entries(await core.stageStatus.stages()).map(([name, counts]) => ({ name, ...counts })),
     };
   }
 

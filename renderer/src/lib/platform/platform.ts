@@ -1,5 +1,6 @@
 // Picks the transport once at start-up (Electron MessagePort or web-mode WebSocket) and the matching
 // pixel URLs; the rest of the app only sees the typed client and this object, never the transport.
+import { API_PORT_CHANNEL } from '$common/api/shell-channels.ts';
 import { mediaPath, type MediaKind } from '$common/api/media-routes.ts';
 import { photobindApi, type PhotobindClient } from '$common/api/photobind.contract.ts';
 import { createClient } from '$common/api/rpc.ts';
@@ -20,8 +21,8 @@ export interface Platform {
   readonly pickFolder: (() => Promise<string | null>) | null;
 }
 
-/** The message the preload posts to this window with the API port. Keep in step with preload/preload.ts. */
-export const API_PORT_MESSAGE = 'photobind:api-port';
+/** The message the preload posts to this window with the API port (the shell's channel name). */
+export const API_PORT_MESSAGE = API_PORT_CHANNEL;
 /** Electron's media protocol (main/electron/app-protocols.ts). */
 const ELECTRON_MEDIA_BASE = 'photobind-media://library';
 

@@ -1,0 +1,5 @@
+// The names of the Electron shell's IPC channels, in one place for main, the preload and the renderer.
+/** Main → preload → page: the MessagePort to the core (posted to the page's window under the same name). */
+export const API_PORT_CHANNEL = 'photobind:api-port';
+/** Page → preload → main: the native folder picker. */
+export const PICK_FOLDER_CHANNEL = 'photobind:pick-folder';
