@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PhotoSchema } from '../photo.types.ts';
 import { defineContract, type ApiClient, type ApiHandlers } from './contract-kit.ts';
+import { AlbumSummarySchema, albumsMethods } from './contract/albums.contract.ts';
 import { AskTokenSchema, chatMethods } from './contract/chat.contract.ts';
 import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contract.ts';
 import { LibraryOverviewSchema, libraryMethods } from './contract/library.contract.ts';
@@ -19,6 +20,7 @@ export const photobindApi = defineContract({
     indexing: indexingMethods,
     chat: chatMethods,
     settings: settingsMethods,
+    albums: albumsMethods,
   },
   events: {
     /** An index job moved on (throttled to a few per second while indexing). */
@@ -30,6 +32,8 @@ export const photobindApi = defineContract({
     onDidModelSwitchProgress: ModelSwitchStateSchema,
     /** A photo's caption changed (written by the model, or by a person). */
     onDidChangePhoto: z.object({ photo: PhotoSchema }),
+    /** An album was created, renamed, deleted or its photos changed. */
+    onDidChangeAlbums: z.object({ albums: z.array(AlbumSummarySchema) }),
     /** A piece of a streamed answer, sent only to the caller that asked. */
     onAskToken: AskTokenSchema,
   },
@@ -41,6 +45,7 @@ export type PhotobindHandlers = ApiHandlers<PhotobindApi>;
 
 export type { ApiErrorCode, ApiErrorData } from './api-error.ts';
 export { ApiError } from './api-error.ts';
+export type { AlbumSummary } from './contract/albums.contract.ts';
 export type { ChatMessage } from './contract/chat.contract.ts';
 export type { IndexJob, IndexJobState } from './contract/indexing.contract.ts';
 export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';

@@ -10,6 +10,8 @@ import { ReembedService } from './indexer/reembed.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
 import { LibraryService } from './library/library.service.ts';
 import { PhotoCatalog } from './library/photo-catalog.ts';
+import { AlbumsService } from './albums/albums.service.ts';
+import { AlbumsRepository } from './storage/albums.repository.ts';
 import { LibrarySettingsRepository, type LibrarySettings } from './library/library-settings.repository.ts';
 import { writeFileAtomic } from './shared/atomic-write.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
@@ -45,6 +47,8 @@ export class PhotobindCore {
   readonly library: LibraryService;
   /** The library in browsing order, for the grid's pages and the filter chips. */
   readonly catalog: PhotoCatalog;
+  /** Albums, favourites and live albums, kept in the library folder (albums/albums.service.ts). */
+  readonly albums: AlbumsService;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
@@ -89,6 +93,12 @@ export class PhotobindCore {
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store);
     this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel);
+    this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {
+      hashesOf: (paths) => this.catalog.hashesOf(paths),
+      withHashes: (hashes) => this.catalog.withHashes(hashes),
+      matching: async (text, filters) =>
+        text ? (await this.search.search(text, { ...filters, sort: 'date', limit: 1000 })).map((h) => h.photo) : this.catalog.matching(filters, 5000),
+    });
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations));

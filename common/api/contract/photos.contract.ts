@@ -12,6 +12,20 @@ export const photosMethods = {
     z.object({ total: z.number().int(), offset: z.number().int(), photos: z.array(PhotoSchema) }),
     'One page of the library, newest first, with the same filters as search (the grid asks for the pages it shows).',
   ),
+  timeline: method(
+    z.object({ filters: SearchQueryFiltersSchema.default({}) }),
+    z.object({
+      total: z.number().int(),
+      days: z.array(z.object({ day: z.string().nullable(), count: z.number().int() })),
+      aspects: z.array(z.number()),
+    }),
+    "The library's browsing order in brief, for the timeline: days (newest first, undated last) with their photo counts, and every photo's aspect ratio.",
+  ),
+  byHash: method(
+    z.object({ contentHash: z.string().regex(/^[0-9a-f]{16,128}$/, 'A photo link names a content hash (hex).') }),
+    z.object({ photo: PhotoSchema }),
+    'The photo with this content hash (what a #/photo/<hash> link names).',
+  ),
   get: method(z.object({ path: PhotoPathSchema }), z.object({ photo: PhotoSchema }), 'One photo of the library.'),
   generateCaption: method(
     z.object({ path: PhotoPathSchema }),

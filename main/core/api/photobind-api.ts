@@ -1,6 +1,7 @@
 // The implementation of the Photobind API contract over one library session: one handler module per domain.
 import { photobindApi, type PhotobindApi } from '../../../common/api/photobind.contract.ts';
 import { implement, type ApiImplementation } from '../../../common/api/rpc.ts';
+import { albumsHandlers } from './albums.handlers.ts';
 import { toApiError } from './api-errors.ts';
 import { chatHandlers } from './chat.handlers.ts';
 import { indexingHandlers } from './indexing.handlers.ts';
@@ -20,6 +21,7 @@ export function createPhotobindApi(session: LibrarySession): ApiImplementation<P
       indexing: indexingHandlers(session),
       chat: chatHandlers(session),
       settings: settingsHandlers(session),
+      albums: albumsHandlers(session),
     },
     { events: session.events, toApiError },
   );

@@ -27,6 +27,16 @@ export function photosHandlers(session: LibrarySession): PhotobindHandlers['phot
       return { ...page, offset };
     },
 
+    async timeline({ filters }) {
+      return (await session.catalog()).timeline(filters);
+    },
+
+    async byHash({ contentHash }) {
+      const photo = await (await session.catalog()).byHash(contentHash);
+      if (!photo) throw new ApiError('not-found', `No photo of this library has the content hash ${contentHash}.`);
+      return { photo };
+    },
+
     async get({ path }) {
       return { photo: await libraryPhoto(await session.core(), path) };
     },

@@ -1,13 +1,26 @@
 // The library in browsing order (newest first) for the grid's pages, plus the values of the filter chips.
-// The store has no ordered, offset query, so the order (path, folder, date: small) is computed once
+// The store has no ordered, offset query, so the order (path, date, hash, shape: small) is computed once
 // per library change and pages are read by path. Filters go through the store's one typed query (the
 // same as search's), so listing and search always agree. See docs/architecture.md ("The app").
+// It also gives the timeline its skeleton ([Note: timeline skeleton], renderer/src/lib/timeline/) and the
+// albums their photos by content hash.
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
 import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 interface CatalogEntry {
   path: string;
+  takenAt: string | null;
+  contentHash: string;
+  /** Width / height as displayed, for the timeline's justified rows. */
+  aspect: number;
+}
+
+/** The whole browsing order in a few bytes a photo: days with their photo counts, and each photo's aspect ratio. */
+export interface TimelineSkeleton {
+  total: number;
+  days: Array<{ day: string | null; count: number }>;
+  aspects: number[];
 }
 
 interface Catalog {
@@ -25,22 +38,72 @@ export class PhotoCatalog {
   }
 
   async page(offset: number, limit: number, filters: SearchFilters = {}): Promise<{ total: number; photos: Photo[] }> {
-    const { entries } = await this.load();
-    const store = this.store;
-    const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
-    const allowed = filtered ? new Set(await store.matchingPaths(filters)) : null;
-    const matching = allowed ? entries.filter((e) => allowed.has(e.path)) : entries;
+    const matching = await this.matchingEntries(filters);
     const slice = matching.slice(offset, offset + limit);
     if (slice.length === 0) return { total: matching.length, photos: [] };
-    const rows = await store.listPhotos({ paths: slice.map((e) => e.path) });
-    const byPath = new Map(rows.map((photo) => [photo.path, photo]));
-    // A photo deleted since the catalog was built is simply left out of its page.
-    const photos = slice.map((e) => byPath.get(e.path)).filter((p): p is Photo => p !== undefined);
-    return { total: matching.length, photos };
+    return { total: matching.length, photos: await this.photosOf(slice) };
+  }
+
+  /** The layout skeleton of the (filtered) library: the timeline lays out 100k photos without loading them. */
+  async timeline(filters: SearchFilters = {}): Promise<TimelineSkeleton> {
+    const matching = await this.matchingEntries(filters);
+    const days: TimelineSkeleton['days'] = [];
+    const aspects: number[] = new Array<number>(matching.length);
+    matching.forEach((entry, i) => {
+      const day = entry.takenAt ? entry.takenAt.slice(0, 10) : null;
+      const last = days[days.length - 1];
+      if (last && last.day === day) last.count++;
+      else days.push({ day, count: 1 });
+      aspects[i] = Math.round(entry.aspect * 100) / 100;
+    });
+    return { total: matching.length, days, aspects };
+  }
+
+  /** The photo with this content fingerprint (the first in browsing order when copies exist), for links to a photo. */
+  async byHash(contentHash: string): Promise<Photo | null> {
+    const entry = (await this.load()).entries.find((e) => e.contentHash === contentHash);
+    return entry ? ((await this.photosOf([entry]))[0] ?? null) : null;
+  }
+
+  /** Content hashes of library photos, by path (unknown paths are left out). */
+  async hashesOf(paths: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Set(paths);
+    const found = new Map<string, string>();
+    for (const entry of (await this.load()).entries) if (wanted.has(entry.path)) found.set(entry.path, entry.contentHash);
+    return found;
+  }
+
+  /** The library's photos with these content hashes, newest first (one per hash: the first copy). */
+  async withHashes(hashes: ReadonlySet<string>): Promise<Photo[]> {
+    const seen = new Set<string>();
+    const picked = (await this.load()).entries.filter((e) => hashes.has(e.contentHash) && !seen.has(e.contentHash) && seen.add(e.contentHash));
+    return this.photosOf(picked);
+  }
+
+  /** Photos matching the filters, newest first (a live album with filters and no words). */
+  async matching(filters: SearchFilters, limit: number): Promise<Photo[]> {
+    return this.photosOf((await this.matchingEntries(filters)).slice(0, limit));
   }
 
   async facets(): Promise<LibraryFacets> {
     return (await this.load()).facets;
+  }
+
+  private async matchingEntries(filters: SearchFilters): Promise<CatalogEntry[]> {
+    const { entries } = await this.load();
+    const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
+    const allowed = filtered ? new Set(await this.store.matchingPaths(filters)) : null;
+    return allowed ? entries.filter((e) => allowed.has(e.path)) : entries;
+  }
+
+  /** The photos of some entries, in their order; a photo deleted since the catalog was built is left out. */
+  private async photosOf(entries: CatalogEntry[]): Promise<Photo[]> {
+    if (entries.length === 0) return [];
+    const byPath = new Map<string, Photo>();
+    for (let i = 0; i < entries.length; i += 500) {
+      for (const photo of await this.store.listPhotos({ paths: entries.slice(i, i + 500).map((e) => e.path) })) byPath.set(photo.path, photo);
+    }
+    return entries.map((e) => byPath.get(e.path)).filter((p): p is Photo => p !== undefined);
   }
 
   private load(): Promise<Catalog> {
@@ -76,7 +139,12 @@ export class PhotoCatalog {
     }
     const byName = (a: string, b: string) => a.localeCompare(b);
     return {
-      entries: photos.map((p) => ({ path: p.path })),
+      entries: photos.map((p) => ({
+        path: p.path,
+        takenAt: p.takenAt,
+        contentHash: p.contentHash,
+        aspect: p.width > 0 && p.height > 0 ? Math.min(4, Math.max(0.25, p.width / p.height)) : 1,
+      })),
       facets: { folders: [...folders].sort(byName), cameras: [...cameras].sort(byName), firstDate, lastDate },
     };
   }
