@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'models/**/*.test.ts', 'bin/**/*.test.ts'],
+    include: ['common/**/*.test.ts', 'renderer/src/**/*.test.ts', 'main/**/*.test.ts', 'models/**/*.test.ts', 'bin/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -38,3 +38,17 @@ export function folderLabel(folder: string, roots: readonly RootInfo[]): string 
   const rootName = root.isDemo ? 'Demo album' : root.name;
   return folder === root.path ? rootName : `${rootName}${folder.slice(root.path.length)}`;
 }
+
+/** "May 2024" for a timeline month header ('YYYY-MM'). */
+export function formatMonth(month: string): string {
+  const date = new Date(`${month}-01T00:00:00`);
+  return Number.isNaN(date.getTime()) ? month : date.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+}
+
+/** "Fri, 3 May" for a timeline day header ('YYYY-MM-DD'); the year too when it is not this year. */
+export function formatDay(day: string): string {
+  const date = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(date.getTime())) return day;
+  const year = date.getFullYear() === new Date().getFullYear() ? undefined : 'numeric';
+  return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year });
+}

@@ -3,6 +3,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { PhotobindClient } from '$common/api/photobind.contract.ts';
 import type { Photo } from '$common/photo.types.ts';
+import { groupByDay, type TimelineGroup } from '../timeline/timeline-layout.ts';
 import { messageOf } from './errors.ts';
 import type { SearchState } from './search.svelte.ts';
 
@@ -20,6 +21,10 @@ export class GalleryState {
   /** Library photos by page number; replaced (not mutated) so the grid updates. */
   private pages = $state.raw<Record<number, Photo[]>>({});
   libraryTotal = $state(0);
+  /** The library's timeline skeleton (days and aspect ratios, [Note: timeline skeleton]). */
+  private librarySkeleton = $state.raw<{ groups: TimelineGroup[]; aspects: Float32Array }>({ groups: [], aspects: new Float32Array(0) });
+  /** Up/down movement through the justified rows; set by the grid from its layout. */
+  verticalStep: ((index: number, direction: -1 | 1) => number) | null = null;
   selectedIndex = $state(-1);
   /** Set by the grid from its width, for up/down movement. */
   columns = $state(1);
@@ -30,6 +35,17 @@ export class GalleryState {
   readonly showingSearch = $derived.by(() => this.search.active);
   readonly count = $derived.by(() => (this.showingSearch ? this.search.hits.length : this.libraryTotal));
   readonly selected = $derived(this.photoAt(this.selectedIndex));
+  /** What the timeline lays out: groups by day (library, or results sorted by date) and every photo's aspect ratio. */
+  readonly skeleton = $derived.by((): { groups: TimelineGroup[]; aspects: Float32Array; headers: boolean } => {
+    if (!this.showingSearch) return { ...this.librarySkeleton, headers: true };
+    const photos = this.search.hits.map((h) => h.photo);
+    const byDate = this.search.sort === 'date' && !this.search.similarTo;
+    return {
+      groups: byDate ? groupByDay(photos.map((p) => p.takenAt)) : [{ day: null, count: photos.length }],
+      aspects: Float32Array.from(photos, (p) => (p.width > 0 && p.height > 0 ? p.width / p.height : 1)),
+      headers: byDate,
+    };
+  });
 
   constructor(api: PhotobindClient, search: SearchState) {
     this.api = api;
@@ -60,8 +76,13 @@ export class GalleryState {
     this.loading.clear();
     const [first, last] = this.visiblePages;
     const wanted = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-    void Promise.all(wanted.map((page) => this.fetchPage(page))).then((results) => {
+    const skeleton = this.fetchSkeleton();
+    void Promise.all([skeleton, ...wanted.map((page) => this.fetchPage(page))]).then(([timeline, ...results]) => {
       if (generation !== this.generation) return;
+      if (timeline) {
+        this.librarySkeleton = { groups: timeline.days, aspects: Float32Array.from(timeline.aspects) };
+        this.libraryTotal = timeline.total;
+      }
       const pages: Record<number, Photo[]> = {};
       results.forEach((result, i) => {
         if (result) pages[wanted[i]!] = result.photos;
@@ -100,10 +121,11 @@ export class GalleryState {
     return true;
   }
 
-  /** Arrow keys: left/right by one, up/down by a row. */
+  /** Arrow keys: left/right by one, up/down to the nearest photo of the row above or below. */
   move(dx: number, dy: number): void {
     if (this.count === 0) return;
     if (this.selectedIndex < 0) return this.select(0);
+    if (dy !== 0 && this.verticalStep) return this.select(this.verticalStep(this.selectedIndex + dx, dy < 0 ? -1 : 1));
     this.select(this.selectedIndex + dx + dy * this.columns);
   }
 
@@ -126,6 +148,15 @@ export class GalleryState {
     if (!result) return;
     this.libraryTotal = result.total;
     this.pages = { ...this.pages, [page]: result.photos };
+  }
+
+  private async fetchSkeleton(): Promise<{ total: number; days: TimelineGroup[]; aspects: number[] } | null> {
+    try {
+      return await this.api.photos.timeline({ filters: this.search.filters });
+    } catch (error) {
+      this.error = messageOf(error);
+      return null;
+    }
   }
 
   private async fetchPage(page: number): Promise<{ total: number; photos: Photo[] } | null> {
