@@ -49,4 +49,9 @@ export const albumsMethods = {
     z.object({ favourites: z.array(z.string()), photos: z.array(PhotoSchema) }),
     'The favourite photos, newest first, and their content hashes.',
   ),
+  exportCopies: method(
+    z.object({ paths: PathsSchema, folder: z.string().trim().min(1).max(4096) }),
+    z.object({ folder: z.string(), copied: z.array(z.object({ from: z.string(), to: z.string() })) }),
+    'Copies library photos into a folder (created if missing); a name already there gets " (2)", never overwritten.',
+  ),
 };

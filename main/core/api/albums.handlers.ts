@@ -2,6 +2,7 @@
 import { ApiError } from '../../../common/api/api-error.ts';
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import { AlbumInputError, AlbumNotFoundError, type AlbumsService } from '../albums/albums.service.ts';
+import { ExportError, exportCopies } from '../albums/export-copies.service.ts';
 import type { LibrarySession } from './library-session.ts';
 
 export function albumsHandlers(session: LibrarySession): PhotobindHandlers['albums'] {
@@ -53,6 +54,14 @@ export function albumsHandlers(session: LibrarySession): PhotobindHandlers['albu
     async setFavourite({ paths, favourite }) {
       return { favourites: await call(() => albums().setFavourite(paths, favourite)) };
     },
+    async exportCopies({ paths, folder }) {
+      const known = await session.catalog.hashesOf(paths);
+      const unknown = paths.find((p) => !known.has(p));
+      if (unknown) throw new ApiError('not-found', `${unknown} is not a photo of this library.`);
+      const core = await session.core();
+      const copied = await call(() => exportCopies([...new Set(paths)], folder, core.layout.root));
+      return { folder, copied };
+    },
     async favourites() {
       const [favourites, photos] = await call(() => Promise.all([albums().favouriteHashes(), albums().favouritePhotos()]));
       return { favourites, photos };
@@ -65,7 +74,7 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof AlbumNotFoundError) throw new ApiError('not-found', error.message);
-    if (error instanceof AlbumInputError) throw new ApiError('invalid-input', error.message);
+    if (error instanceof AlbumInputError || error instanceof ExportError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
 }

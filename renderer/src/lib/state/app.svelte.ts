@@ -1,12 +1,15 @@
 // The app's state root: builds one state class per domain over the API client and wires them together.
 import { getContext } from 'svelte';
 import type { Platform } from '../platform/platform.ts';
+import { AlbumsState } from './albums.svelte.ts';
 import { ChatState } from './chat.svelte.ts';
 import { GalleryState } from './gallery.svelte.ts';
 import { IndexingState } from './indexing.svelte.ts';
 import { LibraryState } from './library.svelte.ts';
+import { SelectionState } from './selection.svelte.ts';
 import { SearchState } from './search.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
+import { RouterState } from './router.svelte.ts';
 import { ThemeState } from './theme.svelte.ts';
 import { ViewerState } from './viewer.svelte.ts';
 
@@ -20,11 +23,17 @@ export class AppState {
   readonly viewer: ViewerState;
   readonly chat: ChatState;
   readonly settings: SettingsState;
+  readonly albums: AlbumsState;
+  readonly router: RouterState;
+  readonly selection: SelectionState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
   focusRequest = $state.raw<{ target: 'search' | 'grid' | null; n: number }>({ target: null, n: 0 });
   disconnected = $state(false);
+  /** The "Ask your library" panel (header button), and the sidebar as a drawer on narrow screens. */
+  askOpen = $state(false);
+  sidebarOpen = $state(false);
 
   readonly platform: Platform;
 
@@ -38,6 +47,9 @@ export class AppState {
     this.indexing = new IndexingState(api, () => void this.library.loadProblems());
     this.viewer = new ViewerState(api, this.gallery, () => this.settings.captionModel?.available ?? false);
     this.chat = new ChatState(api);
+    this.albums = new AlbumsState(api, this.gallery);
+    this.selection = new SelectionState(api, this.gallery, this.albums);
+    this.router = new RouterState({ api, search: this.search, viewer: this.viewer, albums: this.albums });
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
@@ -51,8 +63,9 @@ export class AppState {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.library.load(), this.indexing.load(), this.settings.load()]);
+    await Promise.all([this.library.load(), this.indexing.load(), this.settings.load(), this.albums.load()]);
     this.gallery.refresh();
+    this.router.start();
   }
 
   openDialog(dialog: Dialog): void {

@@ -21,6 +21,8 @@ export class GalleryState {
   /** Library photos by page number; replaced (not mutated) so the grid updates. */
   private pages = $state.raw<Record<number, Photo[]>>({});
   libraryTotal = $state(0);
+  /** An album or the favourites, shown instead of the library (null: the library). */
+  list = $state.raw<{ title: string; albumId: string | null; live: boolean; photos: Photo[] } | null>(null);
   /** The library's timeline skeleton (days and aspect ratios, [Note: timeline skeleton]). */
   private librarySkeleton = $state.raw<{ groups: TimelineGroup[]; aspects: Float32Array }>({ groups: [], aspects: new Float32Array(0) });
   /** Up/down movement through the justified rows; set by the grid from its layout. */
@@ -33,13 +35,13 @@ export class GalleryState {
   readonly changed = new SvelteMap<string, Photo>();
 
   readonly showingSearch = $derived.by(() => this.search.active);
-  readonly count = $derived.by(() => (this.showingSearch ? this.search.hits.length : this.libraryTotal));
+  readonly count = $derived.by(() => (this.showingSearch ? this.search.hits.length : this.list ? this.list.photos.length : this.libraryTotal));
   readonly selected = $derived(this.photoAt(this.selectedIndex));
   /** What the timeline lays out: groups by day (library, or results sorted by date) and every photo's aspect ratio. */
   readonly skeleton = $derived.by((): { groups: TimelineGroup[]; aspects: Float32Array; headers: boolean } => {
-    if (!this.showingSearch) return { ...this.librarySkeleton, headers: true };
-    const photos = this.search.hits.map((h) => h.photo);
-    const byDate = this.search.sort === 'date' && !this.search.similarTo;
+    if (!this.showingSearch && !this.list) return { ...this.librarySkeleton, headers: true };
+    const photos = this.showingSearch ? this.search.hits.map((h) => h.photo) : this.list!.photos;
+    const byDate = !this.showingSearch || (this.search.sort === 'date' && !this.search.similarTo);
     return {
       groups: byDate ? groupByDay(photos.map((p) => p.takenAt)) : [{ day: null, count: photos.length }],
       aspects: Float32Array.from(photos, (p) => (p.width > 0 && p.height > 0 ? p.width / p.height : 1)),
@@ -54,7 +56,11 @@ export class GalleryState {
 
   photoAt(index: number): Photo | undefined {
     if (index < 0) return undefined;
-    const photo = this.showingSearch ? this.search.hits[index]?.photo : this.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+    const photo = this.showingSearch
+      ? this.search.hits[index]?.photo
+      : this.list
+        ? this.list.photos[index]
+        : this.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
     return photo && (this.changed.get(photo.path) ?? photo);
   }
 
@@ -101,7 +107,7 @@ export class GalleryState {
   /** Called by the grid with the range of indices on screen. */
   ensureRange(start: number, end: number): void {
     this.visiblePages = [Math.floor(start / PAGE_SIZE), Math.floor(Math.max(start, end) / PAGE_SIZE)];
-    if (this.showingSearch) return;
+    if (this.showingSearch || this.list) return;
     for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.max(start, end) / PAGE_SIZE); page++) void this.loadPage(page);
   }
 
@@ -129,10 +135,20 @@ export class GalleryState {
     this.select(this.selectedIndex + dx + dy * this.columns);
   }
 
+  /** The filters the library view is browsed with. */
+  get filters() {
+    return this.search.filters;
+  }
+
   indexOf(photo: Photo): number {
-    if (this.showingSearch) return this.search.hits.findIndex((h) => h.photo.path === photo.path);
+    return this.indexOfPath(photo.path);
+  }
+
+  indexOfPath(path: string): number {
+    if (this.showingSearch) return this.search.hits.findIndex((h) => h.photo.path === path);
+    if (this.list) return this.list.photos.findIndex((p) => p.path === path);
     for (const [page, photos] of Object.entries(this.pages)) {
-      const i = photos.findIndex((p) => p.path === photo.path);
+      const i = photos.findIndex((p) => p.path === path);
       if (i >= 0) return Number(page) * PAGE_SIZE + i;
     }
     return -1;
