@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../library/library-settings.repository.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { SearchFiltersSchema } from '../../../common/photo.types.ts';
 
 // [Note: albums live in a JSON file]
