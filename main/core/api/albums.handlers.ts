@@ -55,7 +55,7 @@ export function albumsHandlers(session: LibrarySession): PhotobindHandlers['albu
       return { favourites: await call(() => albums().setFavourite(paths, favourite)) };
     },
     async exportCopies({ paths, folder }) {
-      const known = await session.catalog.hashesOf(paths);
+      const known = await (await session.catalog()).hashesOf(paths);
       const unknown = paths.find((p) => !known.has(p));
       if (unknown) throw new ApiError('not-found', `${unknown} is not a photo of this library.`);
       const core = await session.core();

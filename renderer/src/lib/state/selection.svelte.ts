@@ -35,6 +35,8 @@ export class SelectionState {
   /** A click on a tile; returns true when it should open the photo instead. */
   click(index: number, modifiers: { shift: boolean; toggle: boolean }): boolean {
     const outcome = clickSelection({
+      // A snapshot for the pure rules, not state: not reactive on purpose.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       selected: new Set(this.chosen.keys()),
       anchor: this.anchor,
       index,
