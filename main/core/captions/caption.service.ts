@@ -21,6 +21,7 @@ import type { Photo } from '../../../common/photo.types.ts';
 import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
 import { writeSidecar, type SidecarWriteResult } from '../media/xmp-sidecar.writer.ts';
+import { MODELS } from '../models/model-catalog.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 
 /** The model side of captioning: one photo in, one line of text out. */
@@ -88,6 +89,8 @@ export interface CaptionSummary {
   /** Sidecar descriptions left alone because a person wrote them (keywords may still be synced). */
   sidecarDescriptionsKept: number;
   sidecarFailures: Array<{ path: string; reason: string }>;
+  /** Why sidecars were asked for but not written (a toy caption model), else null. */
+  sidecarsRefused: string | null;
   cancelled: boolean;
   seconds: number;
   /** Captions per second, from the moment the model was ready (model start-up excluded). */
@@ -136,8 +139,14 @@ export class CaptionService {
     const { photos, notInLibrary } = await this.photosIn(scope);
     const summary: CaptionSummary = {
       inScope: photos.length, captioned: 0, skippedCurrent: 0, skippedEdited: 0, failed: 0, failures: [], notInLibrary,
-      sidecarsWritten: 0, sidecarDescriptionsKept: 0, sidecarFailures: [], cancelled: false, seconds: 0, rate: 0,
+      sidecarsWritten: 0, sidecarDescriptionsKept: 0, sidecarFailures: [], sidecarsRefused: null, cancelled: false, seconds: 0, rate: 0,
     };
+    // Toy captions are guesses about toy scenes: other programs would show them as the photo's description.
+    // See [Note: toy models stay with the demo].
+    if (options.writeXmp && MODELS[this.modelId]?.demoOnly) {
+      summary.sidecarsRefused = `${this.modelId} is a toy demo model; its captions are never written to XMP sidecars (use the real caption model: --models default).`;
+      options = { ...options, writeXmp: false };
+    }
     const redoBefore = options.force ? await this.startForcedJob(scopeKey(scope)) : undefined;
     const work: Photo[] = [];
     for (const photo of photos) {

@@ -98,7 +98,8 @@ export function registerCaptionCommand(program: Command): void {
               (summary.captioned ? ` (${summary.rate.toFixed(1)} captions/s)` : '') +
               `; ${summary.skippedCurrent} already captioned by it, ${summary.skippedEdited} with your own caption (kept), ${summary.failed} failed.`,
           );
-          if (flags.xmp) {
+          if (summary.sidecarsRefused) console.log(`No XMP sidecars written: ${summary.sidecarsRefused}`);
+          else if (flags.xmp) {
             console.log(`Wrote ${summary.sidecarsWritten} XMP sidecar${summary.sidecarsWritten === 1 ? '' : 's'}.`);
             if (summary.sidecarDescriptionsKept) console.log(`Kept ${summary.sidecarDescriptionsKept} description${summary.sidecarDescriptionsKept === 1 ? '' : 's'} written in another app (only keywords were synced).`);
           }

@@ -48,6 +48,12 @@ export interface ModelEntry {
   sources: string[];
   /** What a user or a maintainer should know (loader needs, caveats, unverified facts). */
   notes?: string;
+  /**
+   * Trained only on Photobind's toy world: it understands toy scenes and nothing else. Such a model never
+   * touches a user's folder unless asked for by name, is badged in the app and never writes XMP.
+   * See [Note: toy models stay with the demo].
+   */
+  demoOnly?: true;
 }
 
 /** Repository root, found from this file's location (main/core/models/). */
@@ -61,7 +67,7 @@ const NOT_MEASURED = 'not measured here';
 export const MODELS: Record<string, ModelEntry> = {
   'photobind/toy-clip': {
     id: 'photobind/toy-clip', task: 'clip', family: 'clip',
-    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-clip') },
+    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-clip') }, demoOnly: true,
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32'], defaultDtype: 'fp32',
     licence: 'MIT', languages: ['en'], embeddingDim: 128, downloadMb: {}, twin: null,
     cpuSpeed: 'about 2.8 ms per photo from decoded pixels (batches, incl. load), 0.4 ms per query (npm run models:quality); 2 threads',
@@ -69,7 +75,7 @@ export const MODELS: Record<string, ModelEntry> = {
   },
   'photobind/toy-siglip': {
     id: 'photobind/toy-siglip', task: 'clip', family: 'siglip',
-    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-siglip') },
+    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-siglip') }, demoOnly: true,
     files: CLIP_FILES, onnx: ['text_model', 'vision_model'], dtypes: ['fp32'], defaultDtype: 'fp32',
     licence: 'MIT', languages: ['en', 'th'], embeddingDim: 96, downloadMb: {}, twin: null,
     cpuSpeed: '2.7 ms per 320×240 toy photo from decoded pixels (batched, incl. load), 1.4 ms per query (every query is 64 tokens); 2 threads, 2 cores shared with training',
@@ -78,7 +84,7 @@ export const MODELS: Record<string, ModelEntry> = {
   },
   'photobind/toy-captioner': {
     id: 'photobind/toy-captioner', task: 'caption', family: 'vision-encoder-decoder',
-    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-captioner') },
+    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-captioner') }, demoOnly: true,
     files: CAPTION_FILES, onnx: ['encoder_model', 'decoder_model_merged'], dtypes: ['fp32'], defaultDtype: 'fp32',
     licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null,
     cpuSpeed: 'about 20 ms per caption of a 320×240 photo (greedy, incl. load; npm run models:quality), 2 threads',
@@ -86,7 +92,7 @@ export const MODELS: Record<string, ModelEntry> = {
   },
   'photobind/toy-vqa': {
     id: 'photobind/toy-vqa', task: 'ask', family: 'llava',
-    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-vqa') },
+    source: { kind: 'bundled', folder: path.join(TOY_MODELS_DIR, 'toy-vqa') }, demoOnly: true,
     files: [...CAPTION_FILES, 'processor_config.json'],
     onnx: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'], dtypes: ['fp32'], defaultDtype: 'fp32',
     licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null,
@@ -189,6 +195,18 @@ export const MODEL_SETS: Record<string, ModelSet> = {
     ask: 'photobind/toy-vqa',
   },
 };
+
+// [Note: toy models stay with the demo]
+// The toy models understand only the toy world; on real photos they give confident nonsense ("three white
+// buses" for a waterfall). So they stay with the demo: `photobind demo` indexes into its own demo library
+// (chooseLibrary never picks it for `index FOLDER`), a library whose set is demo-only refuses a new folder
+// of the user's unless the toy set was asked for by name (`--models toy`; the app asks first and offers the
+// real models), `status` and the app say when a library uses them, and their captions never go to XMP
+// sidecars (CaptionService), where other programs would show them as the user's description.
+/** True when any model of the set only understands the toy world (see ModelEntry.demoOnly). */
+export function isDemoOnlySet(set: ModelSet): boolean {
+  return [set.clip, set.caption, set.ask].some((id) => MODELS[id]?.demoOnly === true);
+}
 
 export function getModelSet(name: string): ModelSet {
   const set = MODEL_SETS[name];
