@@ -9,6 +9,12 @@ export const SearchQueryFiltersSchema = SearchFiltersSchema.extend({ since: Date
 export type SearchQueryFilters = z.infer<typeof SearchQueryFiltersSchema>;
 
 const HitsSchema = z.object({ hits: z.array(SearchHitSchema) });
+/** A query's answer: `hits` above the relevance floor; `weaker` ones below it, shown on request; see [Note: no good matches]. */
+const RankedHitsSchema = HitsSchema.extend({
+  weaker: z.array(SearchHitSchema).default([]),
+  /** False when nothing stands out from the library's background: the UI says "no good matches". */
+  goodMatches: z.boolean().default(true),
+});
 
 export const searchMethods = {
   query: method(
@@ -18,7 +24,7 @@ export const searchMethods = {
       sort: z.enum(['relevance', 'date']).default('relevance'),
       limit: z.number().int().min(1).max(1000).default(300),
     }),
-    HitsSchema,
+    RankedHitsSchema,
     'Photos matching a plain-language query; "beach + sunset - people" and "2:dog" work as arithmetic.',
   ),
   similar: method(

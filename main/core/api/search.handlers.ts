@@ -6,8 +6,8 @@ export function searchHandlers(session: LibrarySession): PhotobindHandlers['sear
   return {
     async query({ text, filters, sort, limit }) {
       const core = await session.core();
-      const hits = await core.search.search(text, { ...filters, sort, limit });
-      return { hits };
+      const { hits, weaker, goodMatches } = await core.search.searchRanked(text, { ...filters, sort, limit });
+      return { hits, weaker, goodMatches };
     },
 
     async similar({ path, limit }) {

@@ -13,7 +13,13 @@ export class SearchState {
   sort = $state<SearchSort>('relevance');
   /** Set while showing "more like this" for a photo instead of a typed query. */
   similarTo = $state.raw<Photo | null>(null);
+  /** What the grid shows: the good matches, then the weaker ones once asked for. */
   hits = $state.raw<SearchHit[]>([]);
+  /** Matches below the relevance floor, offered as "Show N weaker matches" (see [Note: no good matches]). */
+  weaker = $state.raw<SearchHit[]>([]);
+  /** False when nothing matched well: the header says so instead of showing a random photo. */
+  goodMatches = $state(true);
+  showingWeaker = $state(false);
   loading = $state(false);
   error = $state<string | null>(null);
   /** The query the current hits answer (the text may have moved on while typing). */
@@ -40,12 +46,23 @@ export class SearchState {
     if (!text.trim()) {
       this.cancel();
       this.hits = [];
+      this.weaker = [];
+      this.goodMatches = true;
+      this.showingWeaker = false;
       this.error = null;
       this.answered = '';
       this.onChange();
       return;
     }
     this.timer = setTimeout(() => void this.run(), DEBOUNCE_MS);
+  }
+
+  /** Adds the weaker matches below the good ones. */
+  showWeakerMatches(): void {
+    if (this.showingWeaker || this.weaker.length === 0) return;
+    this.hits = [...this.hits, ...this.weaker];
+    this.showingWeaker = true;
+    this.onChange();
   }
 
   /** Searches now (Enter in the search box). */
@@ -105,10 +122,13 @@ export class SearchState {
     this.loading = true;
     this.error = null;
     try {
-      const { hits } = similar
-        ? await this.api.search.similar({ path: similar.path }, { signal: controller.signal })
+      const result = similar
+        ? { ...(await this.api.search.similar({ path: similar.path }, { signal: controller.signal })), weaker: [], goodMatches: true }
         : await this.api.search.query({ text, filters: this.filters, sort: this.sort }, { signal: controller.signal });
-      this.hits = hits;
+      this.hits = result.hits;
+      this.weaker = result.weaker;
+      this.goodMatches = result.goodMatches;
+      this.showingWeaker = false;
       this.answered = similar ? similar.fileName : text;
       this.onChange();
     } catch (error) {
