@@ -36,6 +36,8 @@ export interface OpenLibraryOptions {
   /** Download missing real models (with progress) instead of failing with instructions. */
   allowDownload?: boolean;
   onDownloadProgress?: (progress: DownloadProgress & { model: string }) => void;
+  /** Models besides search that this session needs (downloaded like the search model when allowed). */
+  needs?: Array<'caption' | 'ask'>;
 }
 
 export class PhotobindCore {
@@ -189,8 +191,8 @@ export class PhotobindCore {
         if (!(error instanceof ModelUnavailableError) || !options.optionalSearchModel) throw error;
         this.searchModelMissing = error;
       }
-      const caption = await this.spec(this.modelSet.caption, false);
-      const ask = await this.spec(this.modelSet.ask, false);
+      const caption = await this.spec(this.modelSet.caption, this.options.needs?.includes('caption') ?? false);
+      const ask = await this.spec(this.modelSet.ask, this.options.needs?.includes('ask') ?? false);
       // Analyzers whose stage is ready now (a stage that becomes ready later restarts the process: restartModels).
       const analyzers: NonNullable<WorkerInit['analyzers']> = {};
       for (const stage of this.analysisStages) {

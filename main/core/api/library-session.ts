@@ -9,6 +9,7 @@ import type { LibraryWatchService, WatchOptions } from '../indexer/library-watch
 import type { LibrarySettings } from '../library/library.service.ts';
 import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
 import { PhotobindCore } from '../photobind-core.ts';
+import { DEMO_ALBUM } from '../toy-world/demo-album-spec.ts';
 import { IndexJobQueue, type JobReporter } from './index-job.queue.ts';
 import { modelAvailability } from './model-availability.ts';
 
@@ -21,7 +22,7 @@ export interface LibrarySessionOptions {
   watchOptions?: WatchOptions;
   /** Re-index every folder when the session opens, to catch up with changes made while closed (default true). */
   catchUp?: boolean;
-  /** Photos rendered by "Open the demo album" (default 120). */
+  /** Photos rendered by "Open the demo album" (default: the same album as `photobind demo`). */
   demoCount?: number;
   /** Where background problems (watcher errors) are reported; default stderr. */
   log?: (line: string) => void;
@@ -53,7 +54,7 @@ export class LibrarySession {
   private constructor(core: PhotobindCore, demoDir: string, private readonly options: LibrarySessionOptions) {
     this.coreValue = core;
     this.demoDir = demoDir;
-    this.demoCount = options.demoCount ?? 120;
+    this.demoCount = options.demoCount ?? DEMO_ALBUM.count;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.jobs = new IndexJobQueue(
       (state) => this.events.emit('onDidIndexProgress', state),

@@ -4,10 +4,8 @@ import path from 'node:path';
 import { ApiError } from '../../../common/api/api-error.ts';
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import { alreadyInMessage } from '../library/library.service.ts';
-import { renderDemoAlbum } from '../toy-world/demo-album.ts';
+import { DEMO_ALBUM, renderDemoAlbum } from '../toy-world/demo-album.ts';
 import { DEMO_MODEL_SET, type LibrarySession } from './library-session.ts';
-
-const DEMO_SEED = 7;
 
 export function libraryHandlers(session: LibrarySession): PhotobindHandlers['library'] {
   return {
@@ -55,7 +53,7 @@ export function libraryHandlers(session: LibrarySession): PhotobindHandlers['lib
         await renderDemoAlbum({
           outDir: root,
           count: total,
-          seed: DEMO_SEED,
+          seed: DEMO_ALBUM.seed,
           onProgress: (done, all) => reporter.progress({ phase: 'scanning', total: all, done, failed: 0, skipped: 0, rate: 0, etaSeconds: null }),
         });
       });

@@ -1,4 +1,4 @@
-// `photobind ask PHOTO "QUESTION"` (chat about one photo) and `photobind ask --library "QUESTION"`.
+// `photobind ask PHOTO "QUESTION"` (chat about one photo) and `photobind ask --library-wide "QUESTION"`.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
@@ -12,8 +12,8 @@ function shownPath(file: string): string {
 export function registerAskCommand(program: Command): void {
   program
     .command('ask')
-    .description('Ask about a photo (answers stream), or with --library ask about the whole library')
-    .argument('<photoOrQuestion>', 'the photo, or with --library the question')
+    .description('Ask about a photo (answers stream), or with --library-wide ask about the whole library')
+    .argument('<photoOrQuestion>', 'the photo, or with --library-wide the question')
     .argument('[question]', 'the question about the photo')
     .option('--library-wide', 'answer from the whole library, citing the photos (e.g. "how many photos of dogs on the beach?")')
     .option('--new', 'start a new conversation about the photo instead of continuing the last one')
@@ -38,6 +38,6 @@ export function registerAskCommand(program: Command): void {
         if (options.json) return printJson({ answer, photos: [path.resolve(first)] });
         if (!stream) process.stdout.write(answer);
         process.stdout.write('\n');
-      });
+      }, flags.libraryWide ? {} : { needs: ['ask'] });
     });
 }

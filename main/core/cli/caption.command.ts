@@ -108,7 +108,7 @@ export function registerCaptionCommand(program: Command): void {
           for (const failure of summary.sidecarFailures.slice(0, 10)) console.log(`  sidecar not written: ${shown(failure.path)}: ${failure.reason}`);
           for (const missing of summary.notInLibrary) console.log(`warning: ${shown(missing)} is not in the library; index its folder first (photobind index FOLDER).`);
           if (summary.cancelled) console.log('Stopped. Finished captions are saved; run the same command again to continue.');
-        });
+        }, { needs: ['caption'] });
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -1,7 +1,7 @@
 // Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
 import type { Command } from 'commander';
 import type { PhotobindCore } from '../photobind-core.ts';
-import { resolveLibraryDir } from '../library/library-location.ts';
+import { chooseLibrary, type LibraryChoice } from '../library/library-location.ts';
 import { markTiming } from '../timing-trace.ts';
 
 export interface GlobalOptions {
@@ -14,15 +14,44 @@ export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-export async function openCore(options: GlobalOptions, extra: { allowDownload?: boolean } = {}): Promise<PhotobindCore> {
+export interface OpenExtra {
+  allowDownload?: boolean;
+  /** The command adds folders of the user's: never the demo library by default (see chooseLibrary). */
+  forNewFolders?: boolean;
+  /** Models besides search the command needs (downloaded with progress when missing, like search's). */
+  needs?: Array<'caption' | 'ask'>;
+}
+
+let announced: string | undefined;
+/**
+ * The library this command uses, said once on stderr (stdout stays clean for --json and --paths):
+ * "photobind: library DIR", with why when it is the demo library.
+ */
+export function libraryFor(options: GlobalOptions, extra: { forNewFolders?: boolean } = {}): LibraryChoice {
+  const choice = chooseLibrary(options.library, extra);
+  if (announced !== choice.dir) {
+    announced = choice.dir;
+    const why = {
+      flag: '',
+      env: ' (from $PHOTOBIND_LIBRARY)',
+      default: '',
+      demo: ' (the demo library: your own library does not exist yet; `photobind index FOLDER` starts it)',
+    }[choice.source];
+    process.stderr.write(`photobind: library ${choice.dir}${why}\n`);
+  }
+  return choice;
+}
+
+export async function openCore(options: GlobalOptions, extra: OpenExtra = {}): Promise<PhotobindCore> {
   const interactive = process.stderr.isTTY && !options.json;
   // The core (LanceDB, the model-process client) loads only in commands that open a library, so
   // `--help`, `--version` and `demo --out` start in a fraction of a second. See [Note: built layout].
   const { PhotobindCore } = await import('../photobind-core.ts');
   return PhotobindCore.open({
-    libraryDir: resolveLibraryDir(options.library),
+    libraryDir: libraryFor(options, extra).dir,
     ...(options.models ? { modelSet: options.models } : {}),
     allowDownload: extra.allowDownload ?? true,
+    ...(extra.needs ? { needs: extra.needs } : {}),
     onDownloadProgress: (p) => {
       if (!interactive) return;
       const pct = p.totalBytes ? ` ${((100 * p.loadedBytes) / p.totalBytes).toFixed(0)}%` : '';
@@ -32,7 +61,7 @@ export async function openCore(options: GlobalOptions, extra: { allowDownload?: 
 }
 
 /** Runs a command body with the library open, closing it (and the model process) afterwards. */
-export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: { allowDownload?: boolean } = {}): Promise<T> {
+export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra = {}): Promise<T> {
   const core = await openCore(options, extra);
   markTiming('core-open');
   try {

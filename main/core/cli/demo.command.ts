@@ -2,7 +2,8 @@
 // models into a separate demo library and runs a first search, so a newcomer sees Photobind work offline.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { defaultLibraryDir } from '../library/library-location.ts';
+import { DEMO_ALBUM } from '../toy-world/demo-album-spec.ts';
+import { demoLibraryDir } from '../library/library-location.ts';
 import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
 
 interface DemoFlags {
@@ -17,14 +18,14 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Render the toy-world demo album (--out DIR); without --out, also index it with the toy models and search it')
     .option('--out <dir>', 'only render the album (JPEGs + manifest.jsonl) into this folder')
-    .option('--count <n>', 'number of photos', (v) => Number(v), 300)
-    .option('--seed <n>', 'world seed (the same seed gives the same album)', (v) => Number(v), 7)
+    .option('--count <n>', 'number of photos', (v) => Number(v), DEMO_ALBUM.count)
+    .option('--seed <n>', 'world seed (the same seed gives the same album)', (v) => Number(v), DEMO_ALBUM.seed)
     .option('--query <text>', 'the search to run on the demo library', 'motorcycles outside a convenience store')
     .action(async (flags: DemoFlags, command: Command) => {
       const options = globalOptions(command);
       if (!Number.isInteger(flags.count) || flags.count < 1) throw new Error('--count needs a whole number of at least 1.');
       if (!Number.isInteger(flags.seed)) throw new Error('--seed needs a whole number.');
-      const libraryDir = options.library ?? process.env.PHOTOBIND_LIBRARY ?? path.join(path.dirname(defaultLibraryDir()), 'demo-library');
+      const libraryDir = path.resolve(options.library || process.env.PHOTOBIND_LIBRARY || demoLibraryDir());
       const outDir = path.resolve(flags.out ?? path.join(libraryDir, 'demo-album'));
       const started = Date.now();
       const { renderDemoAlbum } = await import('../toy-world/demo-album.ts'); // sharp: only for this command
@@ -55,7 +56,10 @@ export function registerDemoCommand(program: Command): void {
         console.log(`Album: ${outDir} — ${summary.indexed + summary.unchanged + summary.reused} photos indexed on ${await core.activeDevice() ?? 'cpu'}.\n`);
         console.log(`Search: "${flags.query}"`);
         for (const hit of hits) console.log(`  ${hit.score.toFixed(3)}  ${path.relative(outDir, hit.photo.path)}`);
-        console.log(`\nTry more: npx photobind search "red car at night" --library "${libraryDir}"`);
+        const isDefault = libraryDir === path.resolve(demoLibraryDir());
+        console.log(isDefault
+          ? '\nTry more: npx photobind search "red car at night" (commands use this demo library until you index a folder of your own)'
+          : `\nTry more: npx photobind search "red car at night" --library "${libraryDir}"`);
       });
     });
 }

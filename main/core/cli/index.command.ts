@@ -1,7 +1,40 @@
 // `photobind index DIR...`: indexes folders, with a progress line (count, rate, ETA) on a terminal.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { clearStatus, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
+import { isInside } from '../indexer/index.service.ts';
+import { demoLibraryDir } from '../library/library-location.ts';
+import { getModelSet, isDemoOnlySet } from '../models/model-catalog.ts';
+import type { PhotobindCore } from '../photobind-core.ts';
+import { clearStatus, globalOptions, printJson, progressLine, status, withCore, type GlobalOptions } from './cli-context.ts';
+
+/**
+ * Toy models never index a folder of the user's unless the toy set was named on this command line
+ * (see [Note: toy models stay with the demo]). Folders inside the library folder (its demo album) and
+ * folders the library already has are fine.
+ */
+export async function refuseToyModelsForNewFolders(core: PhotobindCore, folders: string[], options: GlobalOptions): Promise<void> {
+  if (!isDemoOnlySet(core.modelSet)) return;
+  if (options.models && isDemoOnlySet(getModelSet(options.models))) return;
+  const roots = await Promise.all(folders.map((f) => fs.realpath(path.resolve(f)).catch(() => path.resolve(f))));
+  const fresh = roots.filter((root) => !core.settings.roots.includes(root) && !isInside(root, core.layout.root));
+  if (fresh.length === 0) return;
+  throw new Error(
+    `The library ${core.layout.root} uses the "${core.modelSet.name}" models: tiny demo models that only understand Photobind's toy scenes, ` +
+      `so they would search and caption ${fresh[0]} wrongly. Index it with the real models (add --models default, which also re-embeds this library), ` +
+      `or into a library of its own (--library DIR), or, to use the toy models anyway, add --models ${core.modelSet.name}.`,
+  );
+}
+
+/** True when some folder lies outside the demo library: `index` then starts the user's own library. */
+async function outsideDemoLibrary(folders: string[]): Promise<boolean> {
+  const demo = await fs.realpath(demoLibraryDir()).catch(() => path.resolve(demoLibraryDir()));
+  for (const folder of folders) {
+    const real = await fs.realpath(path.resolve(folder)).catch(() => path.resolve(folder));
+    if (real !== demo && !isInside(real, demo)) return true;
+  }
+  return false;
+}
 
 export function registerIndexCommand(program: Command): void {
   program
@@ -11,11 +44,13 @@ export function registerIndexCommand(program: Command): void {
     .option('--batch-size <n>', 'photos per model batch', (v) => Number(v), 16)
     .action(async (folders: string[], opts: { batchSize: number }, command: Command) => {
       const options = globalOptions(command);
+      const forNewFolders = folders.length > 0 && (await outsideDemoLibrary(folders));
       await withCore(options, async (core) => {
         let roots: string[];
         const offline: string[] = [];
         const notes: string[] = [];
         if (folders.length) {
+          await refuseToyModelsForNewFolders(core, folders, options);
           // The same rules as the app's "Add a folder" (LibraryService.addFolders); relative paths are from here.
           const added = await core.library.addFolders(folders, { base: process.cwd() });
           roots = added.folders;
@@ -68,6 +103,6 @@ export function registerIndexCommand(program: Command): void {
         console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
         if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
         for (const warning of warnings) console.log(`warning: ${warning}`);
-      });
+      }, { forNewFolders });
     });
 }

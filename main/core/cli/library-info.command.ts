@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { explainDeviceFallback } from '../model-process/device-selection.ts';
+import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
 
@@ -68,7 +69,8 @@ export function registerLibraryInfoCommands(program: Command): void {
           photos,
           pending,
           failed: problems.length,
-          models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask },
+          models: { set: core.modelSet.name, clip: core.modelSet.clip, caption: core.modelSet.caption, ask: core.modelSet.ask, demoOnly: isDemoOnlySet(core.modelSet) },
+          modelNote: isDemoOnlySet(core.modelSet) ? TOY_MODELS_NOTE : null,
           searchModel: core.activeSearchModel,
           modelSwitch: await core.switchStatus(),
           device: device?.device ?? null,
@@ -82,6 +84,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         console.log(`Library     ${result.library}`);
         console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.length} with problems`);
         console.log(`Models      ${core.modelSet.name} (search: ${core.activeSearchModel})`);
+        if (result.modelNote) console.log(`            note: ${result.modelNote}`);
         for (const [name, counts] of Object.entries(result.stages)) {
           console.log(`  ${name.padEnd(10)}${counts.done} done, ${counts.pending} pending, ${counts.failed} failed${counts.note ? ` — ${counts.note}` : ''}`);
         }

@@ -1,9 +1,9 @@
 // `photobind models list|pull|import|remove`: the catalog's models on this computer (the library's cache).
 import type { Command } from 'commander';
-import { libraryLayout, resolveLibraryDir } from '../library/library-location.ts';
+import { libraryLayout } from '../library/library-location.ts';
 import { getModelSet, isModelDtype, MODEL_DTYPES, setsUsing, type ModelDtype } from '../models/model-catalog.ts';
 import type { ModelStatus } from '../models/model-install.service.ts';
-import { clearStatus, formatBytes, formatDuration, globalOptions, printJson, status, type GlobalOptions } from './cli-context.ts';
+import { clearStatus, formatBytes, formatDuration, globalOptions, libraryFor, printJson, status, type GlobalOptions } from './cli-context.ts';
 
 /** The library's model cache and settings; their modules (zod schemas, downloader) load only when a models command runs. */
 async function libraryParts(options: GlobalOptions) {
@@ -13,7 +13,7 @@ async function libraryParts(options: GlobalOptions) {
     import('../library/library.service.ts'),
     import('../models/hub-download.repository.ts'),
   ]);
-  const layout = libraryLayout(resolveLibraryDir(options.library));
+  const layout = libraryLayout(libraryFor(options).dir);
   return {
     layout,
     installs: new ModelInstallService(new ModelCacheRepository(layout.models)),

@@ -1,7 +1,7 @@
 // `photobind search "QUERY"` and `photobind similar PHOTO`: ranked photos with scores.
 import type { Command } from 'commander';
 import type { SearchHit } from '../../../common/photo.types.ts';
-import type { SearchOptions } from '../search/search.service.ts';
+import type { RankedSearch, SearchOptions } from '../search/search.service.ts';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
 
 interface SearchFlags {
@@ -12,6 +12,8 @@ interface SearchFlags {
   camera?: string;
   sort: 'relevance' | 'date';
   minScore?: number;
+  paths?: boolean;
+  all?: boolean;
 }
 
 function addSearchFlags(command: Command): Command {
@@ -22,7 +24,9 @@ function addSearchFlags(command: Command): Command {
     .option('--until <date>', 'only photos taken on or before this date (YYYY-MM-DD)')
     .option('--camera <text>', 'only photos from a camera whose make or model contains this text')
     .option('--sort <order>', 'relevance or date (newest first)', 'relevance')
-    .option('--min-score <score>', 'drop results below this cosine similarity', (v) => Number(v));
+    .option('--min-score <score>', 'drop results below this cosine similarity', (v) => Number(v))
+    .option('--paths', 'print only the photos\' paths, one per line (for piping: | xargs, | fzf)')
+    .option('--all', 'also list the weaker matches below the relevance floor (and when nothing matches well)');
 }
 
 export function toSearchOptions(flags: SearchFlags): SearchOptions {
@@ -42,7 +46,12 @@ export function toSearchOptions(flags: SearchFlags): SearchOptions {
   };
 }
 
-function printHits(hits: SearchHit[], json: boolean | undefined): void {
+function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = false): void {
+  if (pathsOnly) {
+    // Nothing else on stdout, not even "no matches": an empty list is an empty output.
+    for (const hit of hits) process.stdout.write(`${hit.photo.path}\n`);
+    return;
+  }
   if (json) {
     printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height })));
     return;
@@ -58,6 +67,25 @@ function printHits(hits: SearchHit[], json: boolean | undefined): void {
   }
 }
 
+/** Prints a ranked search: good matches, then (with --all) the weaker ones, or says there are none. */
+function printRanked(query: string, result: RankedSearch, flags: SearchFlags, json: boolean | undefined): void {
+  const weaker = flags.all ? result.weaker : [];
+  if (flags.paths) return printHits([...result.hits, ...weaker], false, true);
+  if (json) {
+    // The fields of each hit stay as they were; weaker matches (only with --all) carry "weaker": true.
+    const shape = (h: SearchHit, weak: boolean) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, ...(weak ? { weaker: true } : {}) });
+    return printJson([...result.hits.map((h) => shape(h, false)), ...weaker.map((h) => shape(h, true))]);
+  }
+  if (!result.goodMatches) console.log(`No good matches for "${query}": nothing scores above what meaningless words get in this library.`);
+  else printHits(result.hits, false);
+  if (weaker.length) {
+    console.log(`Weaker matches (${weaker.length}):`);
+    printHits(weaker, false);
+  } else if (result.weaker.length) {
+    console.log(`${result.weaker.length} weaker match${result.weaker.length === 1 ? '' : 'es'}: add --all to see ${result.weaker.length === 1 ? 'it' : 'them'}.`);
+  }
+}
+
 export function registerSearchCommands(program: Command): void {
   addSearchFlags(
     program
@@ -69,7 +97,7 @@ export function registerSearchCommands(program: Command): void {
     const searchOptions = toSearchOptions(flags);
     await withCore(options, async (core) => {
       if (core.switchPending) process.stderr.write(`note: results come from ${core.activeSearchModel} until the library is re-embedded for ${core.modelSet.clip} (photobind index).\n`);
-      printHits(await core.search.search(query, searchOptions), options.json);
+      printRanked(query, await core.search.searchRanked(query, searchOptions), flags, options.json);
     });
   });
 
@@ -78,6 +106,6 @@ export function registerSearchCommands(program: Command): void {
   ).action(async (photo: string, flags: SearchFlags, command: Command) => {
     const options = globalOptions(command);
     const searchOptions = toSearchOptions(flags);
-    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json));
+    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json, flags.paths));
   });
 }

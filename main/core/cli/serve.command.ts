@@ -2,8 +2,8 @@
 // first line of output is the URL to open (or {"url": ...} with --json).
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { resolveLibraryDir } from '../library/library-location.ts';
-import { globalOptions } from './cli-context.ts';
+import { DEMO_ALBUM } from '../toy-world/demo-album-spec.ts';
+import { globalOptions, libraryFor } from './cli-context.ts';
 
 interface ServeFlags {
   port: number;
@@ -26,7 +26,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', (v) => Number(v), 4777)
     .option('--open', 'open the URL in the default browser')
     .option('--no-watch', 'do not watch the library folders for changes')
-    .option('--demo-count <n>', 'photos in the demo album', (v) => Number(v), 120)
+    .option('--demo-count <n>', 'photos in the demo album', (v) => Number(v), DEMO_ALBUM.count)
     .action(async (flags: ServeFlags, command: Command) => {
       const options = globalOptions(command);
       if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) throw new Error('--port needs a port number (0 picks a free one).');
@@ -40,7 +40,7 @@ export function registerServeCommand(program: Command): void {
       ]);
       const rendererDir = await ensureRendererBuilt({ log });
       const session = await LibrarySession.open({
-        libraryDir: resolveLibraryDir(options.library),
+        libraryDir: libraryFor(options).dir,
         ...(options.models ? { modelSet: options.models } : {}),
         allowDownload: true,
         watch: flags.watch,

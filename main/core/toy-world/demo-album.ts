@@ -13,6 +13,8 @@ import { COLORS, KINDS, SETTINGS, TIMES } from './vocabulary.ts';
 
 export { describeScene } from './scene-text.ts';
 
+export { DEMO_ALBUM } from './demo-album-spec.ts';
+
 export const DEFAULT_WIDTH = 320;
 export const DEFAULT_HEIGHT = 240;
 const JPEG_QUALITY = 90;
