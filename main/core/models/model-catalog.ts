@@ -203,6 +203,9 @@ export const MODEL_SETS: Record<string, ModelSet> = {
 // of the user's unless the toy set was asked for by name (`--models toy`; the app asks first and offers the
 // real models), `status` and the app say when a library uses them, and their captions never go to XMP
 // sidecars (CaptionService), where other programs would show them as the user's description.
+/** What `status` and the app say about a library that uses demo-only models. */
+export const TOY_MODELS_NOTE = 'these are toy demo models: they only understand Photobind\'s toy scenes, not your photos (use --models default for your own photos).';
+
 /** True when any model of the set only understands the toy world (see ModelEntry.demoOnly). */
 export function isDemoOnlySet(set: ModelSet): boolean {
   return [set.clip, set.caption, set.ask].some((id) => MODELS[id]?.demoOnly === true);
