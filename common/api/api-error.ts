@@ -16,6 +16,8 @@ export const ApiErrorCodeSchema = z.enum([
   'not-implemented',
   /** Another operation of the same kind is running. */
   'busy',
+  /** The call would do something the user should agree to first (e.g. toy models on their own photos); retry with the flag the message names. */
+  'needs-confirmation',
   /** The caller cancelled the call. */
   'cancelled',
   /** The connection to the core closed. */

@@ -33,6 +33,8 @@ export const LibraryOverviewSchema = z.object({
   modelSet: z.string(),
   /** Per-stage counts, in pipeline order (see docs/architecture.md, "Stage pipeline"). */
   stages: z.array(StageCountsSchema.extend({ name: z.string() })),
+  /** The model set only understands the toy world: the app shows a badge (see [Note: toy models stay with the demo]). */
+  demoModels: z.boolean().default(false),
 });
 export type LibraryOverview = z.infer<typeof LibraryOverviewSchema>;
 
@@ -51,7 +53,15 @@ const StartedIndexingSchema = z.object({ root: z.string(), job: IndexJobSchema }
 
 export const libraryMethods = {
   overview: method(z.object({}), LibraryOverviewSchema, 'Photo count, folders (with offline ones) and the model set in use.'),
-  addFolder: method(z.object({ path: FolderPathSchema }), StartedIndexingSchema, 'Adds a folder to the library and starts indexing it (progress comes as onDidIndexProgress).'),
+  addFolder: method(
+    z.object({
+      path: FolderPathSchema,
+      /** The user agreed to index this folder with the library's toy demo models (else 'needs-confirmation'). */
+      allowDemoModels: z.boolean().optional(),
+    }),
+    StartedIndexingSchema,
+    'Adds a folder to the library and starts indexing it (progress comes as onDidIndexProgress).',
+  ),
   removeFolder: method(z.object({ path: FolderPathSchema }), LibraryOverviewSchema, 'Removes a folder from the library and forgets its photos (the files are not touched).'),
   openDemoAlbum: method(
     z.object({ count: z.number().int().min(1).max(5000).optional() }),

@@ -7,7 +7,7 @@ import { EventHub } from '../../../common/api/event-hub.ts';
 import { photobindApi, type IndexJob, type LibraryOverview, type ModelSwitchState, type SettingsInfo } from '../../../common/api/photobind.contract.ts';
 import type { LibraryWatchService, WatchOptions } from '../indexer/library-watch.service.ts';
 import type { LibrarySettings } from '../library/library.service.ts';
-import { MODEL_SETS, getModelSet } from '../models/model-catalog.ts';
+import { MODEL_SETS, getModelSet, isDemoOnlySet } from '../models/model-catalog.ts';
 import { PhotobindCore } from '../photobind-core.ts';
 import { DEMO_ALBUM } from '../toy-world/demo-album-spec.ts';
 import { IndexJobQueue, type JobReporter } from './index-job.queue.ts';
@@ -81,6 +81,11 @@ export class LibrarySession {
     return session;
   }
 
+  /** The model set named when the session was opened (`serve --models SET`), if any: asked for by name. */
+  get requestedModelSet(): string | undefined {
+    return this.options.modelSet;
+  }
+
   /** The open core; waits while the model set is being switched. */
   async core(): Promise<PhotobindCore> {
     while (this.reopening) await this.reopening;
@@ -145,6 +150,7 @@ export class LibrarySession {
       roots,
       modelSet: core.modelSet.name,
       stages: Object.entries(await core.stageStatus.stages()).map(([name, counts]) => ({ name, ...counts })),
+      demoModels: isDemoOnlySet(core.modelSet),
     };
   }
 

@@ -5,18 +5,28 @@ import { ApiError } from '../../../common/api/api-error.ts';
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import { alreadyInMessage } from '../library/library.service.ts';
 import { DEMO_ALBUM, renderDemoAlbum } from '../toy-world/demo-album.ts';
+import { isDemoOnlySet } from '../models/model-catalog.ts';
 import { DEMO_MODEL_SET, type LibrarySession } from './library-session.ts';
 
 export function libraryHandlers(session: LibrarySession): PhotobindHandlers['library'] {
   return {
     overview: () => session.overview(),
 
-    async addFolder({ path: typed }) {
+    async addFolder({ path: typed, allowDemoModels }) {
       // The same rules as `photobind index DIR` (LibraryService); a folder already inside one is refused here.
       const core = await session.core();
       const checked = await core.library.checkFolder(typed, { allowedInsideLibrary: session.demoDir });
       const parent = await core.library.containingRoot(checked);
       if (parent) throw new ApiError('bad-folder', alreadyInMessage(typed, parent));
+      // See [Note: toy models stay with the demo]: a folder of the user's is not given to toy models unasked.
+      const askedForByName = session.requestedModelSet === core.modelSet.name; // `serve --models toy`, as the CLI's --models toy
+      if (isDemoOnlySet(core.modelSet) && checked !== session.demoDir && !allowDemoModels && !askedForByName) {
+        throw new ApiError(
+          'needs-confirmation',
+          `This library uses the toy demo models, which only understand Photobind's toy scenes: they would search and caption ${typed} wrongly. ` +
+            'Start your library with the real models (the demo album is removed), or add the folder with the toy models anyway.',
+        );
+      }
       const { folders } = await core.library.addFolders([checked], { allowedInsideLibrary: session.demoDir });
       const root = folders[0]!;
       session.libraryChanged(0);

@@ -2,6 +2,7 @@
 // the actions on folders. Kept in step by onDidChangeLibrary.
 import type { LibraryFacets, LibraryOverview, PhotobindClient } from '$common/api/photobind.contract.ts';
 import type { PhotoProblemRecord } from '$common/photo.types.ts';
+import { ApiError } from '$common/api/api-error.ts';
 import { messageOf } from './errors.ts';
 
 export class LibraryState {
@@ -11,6 +12,8 @@ export class LibraryState {
   /** The last folder action's error, shown in place (e.g. in the add-folder dialog). */
   folderError = $state<string | null>(null);
   busy = $state(false);
+  /** Set when a folder would be indexed by the library's toy demo models: the dialog asks first. */
+  demoModelsQuestion = $state.raw<{ path: string; message: string } | null>(null);
   /** Bumped whenever photos were added or removed, so pages of the grid reload. */
   version = $state(0);
 
@@ -42,18 +45,39 @@ export class LibraryState {
   }
 
   /** Adds a folder; returns true when indexing started, false with folderError set otherwise. */
-  async addFolder(path: string): Promise<boolean> {
+  async addFolder(path: string, allowDemoModels = false): Promise<boolean> {
+    this.folderError = null;
+    this.demoModelsQuestion = null;
+    this.busy = true;
+    try {
+      await this.api.library.addFolder({ path, ...(allowDemoModels ? { allowDemoModels } : {}) });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'needs-confirmation') this.demoModelsQuestion = { path, message: error.message };
+      else this.folderError = messageOf(error);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The answer "use the real models": the demo album leaves, the library switches to the default set, then the folder is added. */
+  async addWithRealModels(path: string): Promise<boolean> {
+    this.demoModelsQuestion = null;
     this.folderError = null;
     this.busy = true;
     try {
-      await this.api.library.addFolder({ path });
-      return true;
+      for (const root of this.overview?.roots.filter((r) => r.isDemo) ?? []) this.overview = await this.api.library.removeFolder({ path: root.path });
+      await this.api.settings.setModelSet({ modelSet: 'default' });
+      this.overview = await this.api.library.overview({});
+      this.version++;
     } catch (error) {
       this.folderError = messageOf(error);
       return false;
     } finally {
       this.busy = false;
     }
+    return this.addFolder(path);
   }
 
   async removeFolder(path: string): Promise<void> {
