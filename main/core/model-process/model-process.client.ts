@@ -2,11 +2,14 @@
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { DeviceReport, IndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
+import { unpackedPath } from '../app-paths.ts';
 
 import { childEntry } from '../runtime-layout.ts';
 
 /** The worker's entry: dist/core/model-worker.js when the core runs built, else the .ts through tsx. */
-const WORKER = childEntry('model-worker', 'main/core/model-process/model-worker.ts');
+const entry = childEntry('model-worker', 'main/core/model-process/model-worker.ts');
+// A packaged app forks the worker from app.asar.unpacked: see [Note: files unpacked from app.asar].
+const WORKER = { ...entry, file: unpackedPath(entry.file) };
 
 /** The model process died while working on a request (native crash, out of memory, killed). */
 export class ModelProcessCrashedError extends Error {

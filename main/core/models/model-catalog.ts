@@ -10,6 +10,7 @@
 // installed folder's manifest (see model-cache.repository.ts).
 import path from 'node:path';
 import { REPO_ROOT } from '../runtime-layout.ts';
+import { appFiles } from '../app-paths.ts';
 
 export type ModelTask = 'clip' | 'caption' | 'ask';
 /** transformers.js dtypes this catalog uses (each maps to a file-name suffix, see onnxFileName). */
@@ -58,7 +59,8 @@ export interface ModelEntry {
 
 /** Repository root, found from this file's location (main/core/models/). */
 export { REPO_ROOT };
-export const TOY_MODELS_DIR = path.join(REPO_ROOT, 'models', 'toy');
+/** The bundled toy models (in a packaged app: app.asar.unpacked, see [Note: files unpacked from app.asar]). */
+export const TOY_MODELS_DIR = appFiles(REPO_ROOT).toyModels;
 
 const CLIP_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
 const CAPTION_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
