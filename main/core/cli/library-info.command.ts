@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { cameraName } from '../../../common/camera-name.ts';
 import { explainDeviceFallback } from '../model-process/device-selection.ts';
 import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
@@ -38,7 +39,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           ['size', `${photo.width} × ${photo.height} (${photo.format}, ${formatBytes(photo.size)})`],
           ['taken', photo.takenAt],
           ['place', photo.gps ? `${photo.gps.lat.toFixed(5)}, ${photo.gps.lon.toFixed(5)}` : null],
-          ['camera', [photo.cameraMake, photo.cameraModel].filter(Boolean).join(' ') || null],
+          ['camera', cameraName(photo.cameraMake, photo.cameraModel)],
           ['caption', photo.caption],
           ['description', photo.description],
           ['keywords', photo.keywords.length ? photo.keywords.join(', ') : null],

@@ -7,6 +7,7 @@
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
 import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { cameraName } from '../../../common/camera-name.ts';
 
 interface CatalogEntry {
   path: string;
@@ -130,7 +131,7 @@ export class PhotoCatalog {
     let lastDate: string | null = null;
     for (const photo of photos) {
       folders.add(photo.folder);
-      const camera = [photo.cameraMake, photo.cameraModel].filter(Boolean).join(' ');
+      const camera = cameraName(photo.cameraMake, photo.cameraModel);
       if (camera) cameras.add(camera);
       if (photo.takenAt) {
         if (!firstDate || photo.takenAt < firstDate) firstDate = photo.takenAt;

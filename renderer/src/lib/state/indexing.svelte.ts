@@ -2,6 +2,9 @@
 import type { IndexJobState, PhotobindClient } from '$common/api/photobind.contract.ts';
 import { messageOf } from './errors.ts';
 
+/** How long the card of a finished index job stays (it says what finished). */
+const DONE_CARD_MS = 8000;
+
 export class IndexingState {
   jobs = $state.raw<IndexJobState[]>([]);
   error = $state<string | null>(null);
@@ -38,6 +41,10 @@ export class IndexingState {
     await this.api.indexing.cancel({ jobId });
   }
 
+  private dismissIfStill(jobId: string, state: IndexJobState['state']): void {
+    if (this.jobs.some((j) => j.job.id === jobId && j.state === state)) this.dismiss(jobId);
+  }
+
   dismiss(jobId: string): void {
     this.jobs = this.jobs.filter((j) => j.job.id !== jobId);
   }
@@ -48,5 +55,7 @@ export class IndexingState {
     const others = this.jobs.filter((j) => j.job.id !== state.job.id && (!finished || (j.state !== 'done' && j.state !== 'failed' && j.state !== 'cancelled')));
     this.jobs = [...others, state];
     if (finished) this.onFinished(state);
+    // A finished job's card says what finished, then goes away; failures stay until dismissed.
+    if (state.state === 'done') setTimeout(() => this.dismissIfStill(state.job.id, 'done'), DONE_CARD_MS);
   }
 }
