@@ -191,7 +191,7 @@ describe('the README tour, right after `photobind demo`', () => {
 
   it('`--version` prints the version; `search --paths` prints only paths', async () => {
     const version = await photobind(['--version']);
-    expect(version.stdout.trim()).toBe(JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    expect(version.stdout.trim()).toBe((JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     const paths = await photobind(['search', 'a photo', '--paths', '--limit', '5']);
     expect(paths.code).toBe(0);
     const printed = paths.stdout.split('\n').filter(Boolean);
