@@ -8,6 +8,7 @@ import { AlbumSummarySchema, albumsMethods } from './contract/albums.contract.ts
 import { AskTokenSchema, chatMethods } from './contract/chat.contract.ts';
 import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contract.ts';
 import { LibraryOverviewSchema, libraryMethods } from './contract/library.contract.ts';
+import { ModelDownloadStateSchema, modelsMethods } from './contract/models.contract.ts';
 import { photosMethods } from './contract/photos.contract.ts';
 import { searchMethods } from './contract/search.contract.ts';
 import { ModelSwitchStateSchema, SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
@@ -21,6 +22,7 @@ export const photobindApi = defineContract({
     chat: chatMethods,
     settings: settingsMethods,
     albums: albumsMethods,
+    models: modelsMethods,
   },
   events: {
     /** An index job moved on (throttled to a few per second while indexing). */
@@ -34,6 +36,8 @@ export const photobindApi = defineContract({
     onDidChangePhoto: z.object({ photo: PhotoSchema }),
     /** An album was created, renamed, deleted or its photos changed. */
     onDidChangeAlbums: z.object({ albums: z.array(AlbumSummarySchema) }),
+    /** A model download moved on (throttled to a few per second), finished, paused or failed. */
+    onDidModelDownloadProgress: ModelDownloadStateSchema,
     /** A piece of a streamed answer, sent only to the caller that asked. */
     onAskToken: AskTokenSchema,
   },
@@ -49,5 +53,6 @@ export type { AlbumSummary } from './contract/albums.contract.ts';
 export type { ChatMessage } from './contract/chat.contract.ts';
 export type { IndexJob, IndexJobState } from './contract/indexing.contract.ts';
 export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';
+export type { ModelDownloadState, ModelInfo } from './contract/models.contract.ts';
 export type { SearchQueryFilters } from './contract/search.contract.ts';
 export type { ModelSwitchState, SettingsInfo } from './contract/settings.contract.ts';

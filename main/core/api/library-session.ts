@@ -86,6 +86,26 @@ export class LibrarySession {
     return this.options.modelSet;
   }
 
+  private readonly closeHooks: Array<() => Promise<void>> = [];
+
+  /** Runs `hook` when the session closes, before the core does (e.g. pausing model downloads). */
+  onClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
+  /**
+   * A model arrived (downloaded or imported from the app): settings show it, and the work that waited for
+   * it starts by itself: with the search model, the library's folders are indexed (and a waiting switch goes on).
+   */
+  async modelInstalled(id: string): Promise<void> {
+    const core = await this.core();
+    this.events.emit('onDidChangeSettings', await this.settingsInfo());
+    if (id !== core.modelSet.clip) return;
+    this.startModelSwitch();
+    const roots = (await this.readSettings()).roots;
+    if (roots.length) this.enqueueIndex('rescan', `Indexing your folders with ${id}`, roots);
+  }
+
   /** The open core; waits while the model set is being switched. */
   async core(): Promise<PhotobindCore> {
     while (this.reopening) await this.reopening;
@@ -291,6 +311,7 @@ export class LibrarySession {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const hook of this.closeHooks) await hook().catch((error: unknown) => this.log(`photobind: while closing: ${(error as Error).message}`));
     this.jobs.cancelAll();
     await this.stopModelSwitch();
     await this.jobs.idle();

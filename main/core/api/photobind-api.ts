@@ -7,6 +7,7 @@ import { chatHandlers } from './chat.handlers.ts';
 import { indexingHandlers } from './indexing.handlers.ts';
 import { libraryHandlers } from './library.handlers.ts';
 import type { LibrarySession } from './library-session.ts';
+import { modelsHandlers } from './models.handlers.ts';
 import { photosHandlers } from './photos.handlers.ts';
 import { searchHandlers } from './search.handlers.ts';
 import { settingsHandlers } from './settings.handlers.ts';
@@ -22,6 +23,7 @@ export function createPhotobindApi(session: LibrarySession): ApiImplementation<P
       chat: chatHandlers(session),
       settings: settingsHandlers(session),
       albums: albumsHandlers(session),
+      models: modelsHandlers(session),
     },
     { events: session.events, toApiError },
   );
