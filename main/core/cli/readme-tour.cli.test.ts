@@ -175,7 +175,7 @@ describe('the README tour, right after `photobind demo`', () => {
       }
     }
     expect(new Set(seen)).toEqual(new Set(['index', 'search', 'similar', 'info', 'status', 'problems', 'watch', 'caption', 'ask', 'serve', 'demo']));
-  }, 600_000);
+  }, 1_500_000);
 
   it('the Models section works as written', async () => {
     const lines = await readmeCommands('## Models');
