@@ -276,7 +276,7 @@ export class CaptionService {
   async saveModelCaptions(items: Array<{ photo: Photo; caption: string }>): Promise<number> {
     const summary: CaptionSummary = {
       inScope: items.length, captioned: 0, skippedCurrent: 0, skippedEdited: 0, failed: 0, failures: [], notInLibrary: [],
-      sidecarsWritten: 0, sidecarDescriptionsKept: 0, sidecarFailures: [], cancelled: false, seconds: 0, rate: 0,
+      sidecarsWritten: 0, sidecarDescriptionsKept: 0, sidecarFailures: [], sidecarsRefused: null, cancelled: false, seconds: 0, rate: 0,
     };
     if (items.length) await this.commit(items, {}, summary);
     return summary.captioned;
