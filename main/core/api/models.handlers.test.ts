@@ -1,5 +1,6 @@
 // Models from the app, through the API: a fresh library on the default (real) models with none installed,
-// a local Hub serving the toy CLIP's bytes under the real search model's name. The folder added first waits;
+// a local Hub serving the toy CLIP's bytes under the real search model's name. The folder added first is
+// listed but waits for the search model;
 // the model is listed with its size, licence and languages; Download reports bytes, rate and time left,
 // pauses and resumes; once installed, the folder is indexed by itself and search works.
 import fs from 'node:fs/promises';
@@ -73,11 +74,12 @@ afterAll(async () => {
 
 describe.skipIf(!fixture.real)('models from the app', () => {
   it('a folder added without the search model waits, and the model is listed with what a person needs to decide', async () => {
-    const failed = nextJob((s) => s.job.kind === 'add-folder');
+    const failed = nextJob((s) => s.job.kind === 'add-folder'); // (listed, not yet searchable)
     await client.library.addFolder({ path: album });
+    // The stage pipeline lists the photos at once (dates, thumbnails); searching them waits for the model.
     const job = await failed;
-    expect(job.state).toBe('failed');
-    expect(job.error?.code).toBe('model-unavailable');
+    expect(job.state, job.error?.message).toBe('done');
+    expect((await client.library.overview({})).photoCount).toBe(10);
     const { models } = await client.models.list({});
     expect(models.find((m) => m.id === SEARCH)).toMatchObject({ task: 'clip', licence: 'MIT', languages: ['en'], downloadMb: 154, installed: false, neededByLibrary: true, kind: 'hub', demoOnly: false, download: null });
     expect(models.find((m) => m.id === 'photobind/toy-clip')).toMatchObject({ installed: true, origin: 'bundled', demoOnly: true, neededByLibrary: false });
@@ -111,7 +113,6 @@ describe.skipIf(!fixture.real)('models from the app', () => {
     // The work that waited starts by itself.
     const job = await indexed;
     expect(job.state, job.error?.message).toBe('done');
-    expect(job.summary?.indexed).toBe(10);
     expect((await client.library.overview({})).photoCount).toBe(10);
     const result = await client.search.query({ text: 'a red car' });
     expect(result.hits.length + result.weaker.length).toBeGreaterThan(0);
