@@ -8,6 +8,9 @@ const DateSchema = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'Use a date lik
 export const SearchQueryFiltersSchema = SearchFiltersSchema.extend({ since: DateSchema.optional(), until: DateSchema.optional() });
 export type SearchQueryFilters = z.infer<typeof SearchQueryFiltersSchema>;
 
+/** Longest search text; the UI's search box stops typing and pasting there too. */
+export const SEARCH_TEXT_MAX = 1000;
+
 const HitsSchema = z.object({ hits: z.array(SearchHitSchema) });
 /** A query's answer: `hits` above the relevance floor; `weaker` ones below it, shown on request; see [Note: no good matches]. */
 const RankedHitsSchema = HitsSchema.extend({
@@ -19,7 +22,7 @@ const RankedHitsSchema = HitsSchema.extend({
 export const searchMethods = {
   query: method(
     z.object({
-      text: z.string().max(1000),
+      text: z.string().max(SEARCH_TEXT_MAX),
       filters: SearchQueryFiltersSchema.default({}),
       sort: z.enum(['relevance', 'date']).default('relevance'),
       limit: z.number().int().min(1).max(1000).default(300),

@@ -14,8 +14,15 @@ export interface WebSocketLike {
 
 const CONNECTING = 0;
 const OPEN = 1;
+/** Close code for a message over the size limit (RFC 6455 "Message Too Big"). */
+export const MESSAGE_TOO_BIG = 1009;
 
-export function webSocketTransport(socket: WebSocketLike): Transport {
+export interface WebSocketTransportOptions {
+  /** Longest text message accepted; a longer one closes the connection with 1009 and a reason saying the limit. */
+  maxMessageChars?: number;
+}
+
+export function webSocketTransport(socket: WebSocketLike, options: WebSocketTransportOptions = {}): Transport {
   const messages = new Listeners<[unknown]>();
   const closes = new Listeners<[]>();
   let closed = socket.readyState > OPEN;
@@ -28,6 +35,11 @@ export function webSocketTransport(socket: WebSocketLike): Transport {
   opened.catch(() => {});
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
+    if (options.maxMessageChars !== undefined && event.data.length > options.maxMessageChars) {
+      // A close reason is at most 123 bytes: keep it short.
+      socket.close(MESSAGE_TOO_BIG, `Message too big: the limit is ${options.maxMessageChars} characters.`);
+      return;
+    }
     let message: unknown;
     try {
       message = JSON.parse(event.data);

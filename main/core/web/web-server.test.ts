@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,15 +82,19 @@ describe('photobind serve (web mode)', () => {
     expect(server.secret.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('swaps the secret in the URL for an HttpOnly, SameSite=Strict cookie named for its port', async () => {
+  it('swaps the secret in the URL for an HttpOnly, SameSite=Strict cookie scoped to a per-run path', async () => {
     const reply = await get(server.port, `/?token=${server.secret}`);
     expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
+    expect(server.runPath).toMatch(/^\/s\/[\w-]{8,}$/);
+    expect(reply.headers.location).toBe(`${server.runPath}/`);
     const cookie = reply.headers['set-cookie']![0]!;
-    expect(cookie).toMatch(new RegExp(`^photobind_${server.port}=${server.secret};`));
+    expect(cookie).toMatch(new RegExp(`^photobind_${server.port}=[\\w-]{40,};`));
+    // The cookie's value is bound to the port and is not the secret: a leaked cookie is no bearer token.
+    expect(cookie).not.toContain(server.secret);
+    expect(cookie).toContain(`Path=${server.runPath}/`);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
-    const page = await get(server.port, '/', { Cookie: cookie.split(';')[0]! });
+    const page = await get(server.port, `${server.runPath}/`, { Cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
@@ -135,6 +140,26 @@ describe('photobind serve (web mode)', () => {
     expect((await get(server.port, '/', auth, 'POST')).status).toBe(405);
   });
 
+  it('answers 400, not 500, to malformed percent-encoding and URLs', async () => {
+    expect((await get(server.port, '/%E0%A4%A', auth)).status).toBe(400);
+    expect((await get(server.port, '/assets/%ZZ.js', auth)).status).toBe(400);
+    expect((await get(server.port, `${server.runPath}/%C0%AF`, auth)).status).toBe(400);
+    expect((await get(server.port, '/', auth)).status).toBe(200);
+  });
+
+  it('takes the cookie alone only from a browser page of its own origin', async () => {
+    const reply = await get(server.port, `/?token=${server.secret}`);
+    const cookie = { Cookie: reply.headers['set-cookie']![0]!.split(';')[0]! };
+    // The cookie is no replacement for the secret in the header.
+    expect((await get(server.port, '/', { 'X-Photobind-Token': cookie.Cookie.split('=')[1]! })).status).toBe(401);
+    // A non-browser client with the cookie and no Origin does not get the API.
+    expect(await upgrade(server.port, cookie)).toBe(403);
+    expect(await upgrade(server.port, { ...cookie, Origin: 'http://127.0.0.1:1' })).toBe(403);
+    expect(await upgrade(server.port, { ...cookie, Origin: `http://127.0.0.1:${server.port}` })).toBe('open');
+    // A cookie for another port (or the raw secret in a cookie) is nothing.
+    expect((await get(server.port, '/', { Cookie: `photobind_${server.port}=${server.secret}` })).status).toBe(401);
+  });
+
   it('opens the API WebSocket only with the secret, our Host and our Origin', async () => {
     expect(await upgrade(server.port, {})).toBe(401);
     expect(await upgrade(server.port, { ...auth, Origin: 'http://evil.example' })).toBe(403);
@@ -150,4 +175,83 @@ describe('photobind serve (web mode)', () => {
     await expect(client.photos.get({ path: photo.path })).resolves.toMatchObject({ photo: { contentHash: photo.hash } });
     client.close();
   });
+
+  it('survives 1,000 malformed WebSocket frames and still answers', async () => {
+    const counts = await sendMalformedFrames(server.port, auth, 1000);
+    expect(counts.sent).toBe(1000);
+    // Each frame `ws` cannot accept closes only its own connection, with the code that says why.
+    expect(counts.closes[1007]).toBe(125); // invalid UTF-8
+    expect(counts.closes[1002]).toBe(250); // reserved opcode, unmasked frame
+    // Over the size limits: 1009, or 1006 when the server cut a 4 MiB frame off while it was still being sent.
+    expect((counts.closes[1009] ?? 0) + (counts.closes[1006] ?? 0)).toBe(125);
+    expect(counts.closes[1009]).toBeGreaterThan(0);
+    expect(counts.tooBigReasons.every((reason) => reason === '' || /limit/.test(reason))).toBe(true);
+    expect(counts.tooBigReasons.filter((reason) => /limit is 1048576 characters/.test(reason)).length).toBeGreaterThan(0);
+    // The server is still up: HTTP answers, and a new API connection works.
+    expect((await get(server.port, '/', auth)).status).toBe(200);
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers: auth });
+    const client = createClient(photobindApi, webSocketTransport(socket as unknown as WebSocketLike));
+    await client.ready();
+    await expect(client.library.overview({})).resolves.toMatchObject({ photoCount: 2, modelSet: 'toy' }); // as in 'serves the API over the WebSocket'
+    client.close();
+  }, 120_000);
 });
+
+interface FrameCounts {
+  sent: number;
+  closes: Record<number, number>;
+  tooBigReasons: string[];
+}
+
+/** One WebSocket frame as a client would put it on the wire (masked unless told not to). */
+function rawFrame(opcode: number, payload: Buffer, masked = true): Buffer {
+  const header = [0x80 | opcode];
+  const length = payload.length;
+  if (length < 126) header.push((masked ? 0x80 : 0) | length);
+  else if (length < 65536) header.push((masked ? 0x80 : 0) | 126, length >> 8, length & 0xff);
+  else throw new Error('rawFrame: payload too long for this helper');
+  if (!masked) return Buffer.concat([Buffer.from(header), payload]);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const body = Buffer.from(payload.map((byte, index) => byte ^ mask[index % 4]!));
+  return Buffer.concat([Buffer.from(header), mask, body]);
+}
+
+function openSocket(port: number, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Sends `total` malformed frames of eight kinds; the ones that end a connection each get a fresh one. */
+async function sendMalformedFrames(port: number, headers: Record<string, string>, total: number): Promise<FrameCounts> {
+  const counts: FrameCounts = { sent: 0, closes: {}, tooBigReasons: [] };
+  const shared = await openSocket(port, headers);
+  const sharedSend = (data: string | Buffer, binary: boolean) => new Promise<void>((resolve, reject) => shared.send(data, { binary }, (error) => (error ? reject(error) : resolve())));
+  const garbageJson = ['null', '[]', '{"kind":"call"}', '{"kind":"call","id":"x","method":1}', '{"kind":"call","id":1,"method":"__proto__.constructor","input":{}}',
+    '{"kind":"call","id":2,"method":"search.query","input":{"text":{"$gt":1}}}', '{"kind":"cancel","id":-1}', '{"kind":"result","id":1,"output":null}', '"\\u0000"', '1e999999'];
+  for (let index = 0; index < total; index += 1) {
+    const kind = index % 8;
+    counts.sent += 1;
+    if (kind === 2) await sharedSend(`{not json ${index} \u0000 ${'['.repeat(index % 50)}`, false);
+    else if (kind === 3) await sharedSend(garbageJson[index % garbageJson.length]!, false);
+    else if (kind === 4) await sharedSend(Buffer.from(Array.from({ length: 64 }, (_, at) => (at * index) & 0xff)), true);
+    else if (kind === 7) await sharedSend(JSON.stringify({ kind: 'call', id: index, method: `nope.method${index}`, input: { x: 'y'.repeat(index) } }), false);
+    else {
+      const socket = await openSocket(port, headers);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      socket.on('error', () => {});
+      const wire = (socket as unknown as { _socket: Socket })._socket;
+      if (kind === 0) socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0xc0, 0x80, 0x7d]), { binary: false }); // invalid UTF-8 text
+      else if (kind === 1) socket.send(index % 16 === 1 ? 'x'.repeat((4 << 20) + 10) : '"' + 'y'.repeat(1_200_000) + '"', { binary: false }); // over the limits
+      else if (kind === 5) wire.write(rawFrame(0x3, Buffer.from('reserved'))); // reserved opcode
+      else wire.write(rawFrame(0x1, Buffer.from('{"kind":"call"}'), false)); // unmasked client frame
+      const { code, reason } = await closed;
+      counts.closes[code] = (counts.closes[code] ?? 0) + 1;
+      if (code === 1009) counts.tooBigReasons.push(reason);
+    }
+  }
+  shared.close();
+  return counts;
+}

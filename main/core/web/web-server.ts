@@ -12,7 +12,7 @@ import { webSocketTransport, type WebSocketLike } from '../../../common/api/tran
 import { createPhotobindApi } from '../api/photobind-api.ts';
 import type { LibrarySession } from '../api/library-session.ts';
 import { resolveMedia } from '../api/media-resolver.ts';
-import { contentSecurityPolicy, hostAllowed, isAuthenticated, newSecret, originAllowed, sessionCookie, setSecurityHeaders, tokenInQuery } from './web-security.ts';
+import { authentication, contentSecurityPolicy, hasOwnOrigin, hostAllowed, newRunPath, newSecret, originAllowed, sessionCookie, setSecurityHeaders, tokenInQuery } from './web-security.ts';
 
 export interface WebServerOptions {
   session: LibrarySession;
@@ -24,9 +24,16 @@ export interface WebServerOptions {
   secret?: string;
 }
 
+/** Longest API message a client may send (the largest valid call is far smaller); see [Note: hostile frames]. */
+export const MAX_MESSAGE_CHARS = 1 << 20;
+/** Hard cap per WebSocket frame, checked by `ws` itself before a message is assembled. */
+const MAX_FRAME_BYTES = 4 << 20;
+
 export interface RunningWebServer {
   port: number;
   secret: string;
+  /** The per-run path the app is served under after the secret is swapped for a cookie (`/s/<id>`). */
+  runPath: string;
   /** The URL to open: carries the secret once, which the server swaps for a cookie. */
   url: string;
   close(): Promise<void>;
@@ -50,6 +57,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const secret = options.secret ?? newSecret();
   const api = createPhotobindApi(options.session);
   const rendererDir = path.resolve(options.rendererDir);
+  const runPath = newRunPath();
   let port = 0;
 
   const sendText = (response: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8') => {
@@ -61,23 +69,47 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     setSecurityHeaders(response);
     if (!hostAllowed(request, port)) return sendText(response, 403, 'Forbidden: Photobind only answers to 127.0.0.1 and localhost.');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseRequestUrl(request);
+    if (!url) return sendText(response, 400, 'Bad request: the address is not a valid URL.');
     if (url.searchParams.has('token')) {
       if (!tokenInQuery(url, secret)) return sendText(response, 401, 'This link has an old or wrong secret; open the link that `photobind serve` printed this time.');
       url.searchParams.delete('token');
       // One leading slash: "//host" or "/\\host" would be a redirect to another site.
-      const location = '/' + url.pathname.replace(/^[/\\]+/, '') + url.search;
-      response.writeHead(303, { 'Set-Cookie': sessionCookie(secret, port), Location: location, 'Cache-Control': 'no-store' });
+      const location = runPath + '/' + withinRun(url.pathname).replace(/^[/\\]+/, '') + url.search;
+      response.writeHead(303, { 'Set-Cookie': sessionCookie(secret, port, runPath), Location: location, 'Cache-Control': 'no-store' });
       return response.end();
     }
-    if (!isAuthenticated(request, secret, port)) {
+    if (!authentication(request, secret, port)) {
       return sendText(response, 401, 'Open Photobind with the link that `photobind serve` printed: it carries this session\'s secret.');
     }
-    const media = parseMediaPath(url.pathname);
+    if (url.pathname === runPath) {
+      response.writeHead(308, { Location: runPath + '/' + url.search, 'Cache-Control': 'no-store' });
+      return response.end();
+    }
+    const pathname = withinRun(url.pathname);
+    const media = parseMediaPath(pathname);
     if (media) return serveMedia(media, request, response);
-    if (/^\/(photo|thumb)\//.test(url.pathname)) return sendText(response, 404, 'Not found.');
-    return serveStatic(url.pathname, response);
+    if (/^\/(photo|thumb)\//.test(pathname)) return sendText(response, 404, 'Not found.');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendText(response, 400, 'Bad request: the address has malformed percent-encoding.');
+    }
+    return serveStatic(decoded, response);
   };
+
+  /** The request URL, or null when it cannot be parsed. */
+  const parseRequestUrl = (request: IncomingMessage): URL | null => {
+    try {
+      return new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      return null;
+    }
+  };
+
+  /** The path inside the per-run path (`/s/<id>/x` → `/x`); other paths unchanged (header-authenticated clients). */
+  const withinRun = (pathname: string): string => (pathname.startsWith(runPath + '/') ? pathname.slice(runPath.length) : pathname);
 
   const serveMedia = async (route: MediaRoute, request: IncomingMessage, response: ServerResponse) => {
     const media = await resolveMedia(await options.session.core(), route.kind, route.contentHash);
@@ -94,7 +126,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   };
 
   const serveStatic = async (pathname: string, response: ServerResponse) => {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
     const file = path.resolve(rendererDir, relative);
     if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) return sendText(response, 404, 'Not found.');
     const body = await fs.readFile(file).catch(() => null);
@@ -106,10 +138,21 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     response.end(body);
   };
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  // [Note: hostile frames]
+  // One bad frame must cost only its own connection. `ws` reports a frame it cannot accept (invalid
+  // UTF-8 in a text frame, a reserved opcode, an unmasked client frame, a frame over MAX_FRAME_BYTES) by
+  // closing that connection with the matching code (1007, 1002, 1009) and then emitting 'error' on the
+  // socket: with no listener that error is thrown and ends the whole server, so every connection gets
+  // one. A message under the frame cap but over MAX_MESSAGE_CHARS is closed by the transport with 1009
+  // and a reason naming the limit; text that is not JSON, or JSON that is not a call, is ignored.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   sockets.on('connection', (socket) => {
-    serve(api, webSocketTransport(socket as unknown as WebSocketLike));
+    socket.on('error', () => {
+      // `ws` has already closed this connection with a code saying why; nothing else to do.
+    });
+    serve(api, webSocketTransport(socket as unknown as WebSocketLike, { maxMessageChars: MAX_MESSAGE_CHARS }));
   });
+  sockets.on('error', () => {});
 
   const refuseUpgrade = (socket: Duplex, status: number, reason: string) => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -122,11 +165,16 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
   });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    socket.on('error', () => socket.destroy());
+    const url = parseRequestUrl(request);
+    if (!url) return refuseUpgrade(socket, 400, 'Bad Request');
     if (!hostAllowed(request, port)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (!originAllowed(request, port)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (url.pathname !== API_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!isAuthenticated(request, secret, port) && !tokenInQuery(url, secret)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (withinRun(url.pathname) !== API_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    const auth = tokenInQuery(url, secret) ? 'secret' : authentication(request, secret, port);
+    if (!auth) return refuseUpgrade(socket, 401, 'Unauthorized');
+    // The cookie alone is a browser's proof, and browsers always send an Origin (see [Note: web mode security]).
+    if (auth === 'cookie' && !hasOwnOrigin(request, port)) return refuseUpgrade(socket, 403, 'Forbidden');
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
   });
 
@@ -139,6 +187,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   return {
     port,
     secret,
+    runPath,
     url: `http://127.0.0.1:${port}/?token=${secret}`,
     async close() {
       for (const client of sockets.clients) client.terminate();

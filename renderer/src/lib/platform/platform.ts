@@ -50,12 +50,15 @@ export async function connectPlatform(): Promise<Platform> {
     };
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const client = createClient(photobindApi, webSocketTransport(new WebSocket(`${scheme}://${location.host}/api`)));
+  // The app lives under a per-run path (`/s/<id>/`, the session cookie's Path): the API and pixels too.
+  // See [Note: web mode security] in main/core/web/web-security.ts.
+  const base = location.pathname.replace(/\/[^/]*$/, '');
+  const client = createClient(photobindApi, webSocketTransport(new WebSocket(`${scheme}://${location.host}${base}/api`)));
   await client.ready();
   return {
     kind: 'web',
     client,
-    mediaUrl: (kind, hash) => location.origin + mediaPath(kind, hash),
+    mediaUrl: (kind, hash) => location.origin + base + mediaPath(kind, hash),
     pickFolder: null,
   };
 }

@@ -1,4 +1,5 @@
 // Search state: the query as typed (debounced), the filter chips, and the results; also "more like this".
+import { SEARCH_TEXT_MAX } from '$common/api/contract/search.contract.ts';
 import type { PhotobindClient, SearchQueryFilters } from '$common/api/photobind.contract.ts';
 import type { Photo, SearchHit } from '$common/photo.types.ts';
 import { isCancelled, messageOf } from './errors.ts';
@@ -39,7 +40,9 @@ export class SearchState {
   }
 
   /** Called on every keystroke; searches once typing pauses. */
-  setText(text: string): void {
+  setText(typed: string): void {
+    // The box has a maxlength; this also caps text set any other way (the API refuses longer text).
+    const text = typed.slice(0, SEARCH_TEXT_MAX);
     this.text = text;
     this.similarTo = null;
     clearTimeout(this.timer);
