@@ -4,6 +4,14 @@
 // A root that disappears (unplugged drive, unmounted share) is marked offline and its photos are kept;
 // only files that vanish from a root that is still present are removed. Native watching can fail
 // (EMFILE/ENOSPC: too many watches; network shares): we then switch to polling rather than go blind.
+// A rename or a move arrives as a delete now and an add later: chokidar reports the old path's unlink at
+// once, but the new path's add only after write-finish detection has seen its size hold still. Were the
+// delete applied first, the add would find no row with its content and the photo would be embedded again,
+// losing its caption and the user's edits. So a delete waits out a move window (longer than write-finish
+// detection plus the settle time) while adds are applied as they come: an add of the same content (same
+// size, then same content hash — the index service's reuse) finds the old row still there and takes its
+// vector, caption and edits with no model work; the old path is dropped when its window ends. A path that
+// reappears within the window was never gone.
 import { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -21,6 +29,8 @@ export interface WatchOptions {
   usePolling?: boolean;
   /** How often roots are checked for going offline or coming back. */
   rootCheckMs?: number;
+  /** How long a delete waits for the add that would make it a move (default: write-finish + settle + 2 s). */
+  moveWindowMs?: number;
 }
 
 export interface WatchEvents {
@@ -34,8 +44,9 @@ export interface WatchEvents {
 export class LibraryWatchService extends EventEmitter<WatchEvents> {
   private watcher: FSWatcher | undefined;
   private readonly changed = new Set<string>();
-  private readonly removed = new Set<string>();
-  private readonly removedDirs = new Set<string>();
+  /** Deleted paths and folders, with when the delete was seen (they wait out the move window). */
+  private readonly removed = new Map<string, number>();
+  private readonly removedDirs = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private rootTimer: NodeJS.Timeout | undefined;
   private applying: Promise<void> = Promise.resolve();
@@ -106,7 +117,7 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
     watcher.on('unlink', (file) => this.note(file, 'removed'));
     watcher.on('unlinkDir', (dir) => {
       if (this.roots.includes(dir)) return void this.checkRoots();
-      this.removedDirs.add(dir);
+      this.removedDirs.set(dir, Date.now());
       this.schedule();
     });
     watcher.on('error', (error: unknown) => void this.onWatcherError(error as NodeJS.ErrnoException));
@@ -132,26 +143,43 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
       this.changed.add(file);
     } else {
       this.changed.delete(file);
-      this.removed.add(file);
+      this.removed.set(file, Date.now());
     }
     this.schedule();
   }
 
-  private schedule(): void {
+  private get moveWindowMs(): number {
+    return this.options.moveWindowMs ?? (this.options.writeStableMs ?? 700) + (this.options.settleMs ?? 500) + 2000;
+  }
+
+  private schedule(delayMs = this.options.settleMs ?? 500): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.applying = this.applying.then(() => this.applyPending()).catch((error: unknown) => void this.emit('error', error as Error));
-    }, this.options.settleMs ?? 500);
+    }, delayMs);
+  }
+
+  /** Takes the deletes whose move window has ended out of `pending`; the rest stay. See [Note: watching without losing photos]. */
+  private takeDue(pending: Map<string, number>, now: number): string[] {
+    const due: string[] = [];
+    for (const [file, seen] of pending) {
+      if (now - seen < this.moveWindowMs) continue;
+      due.push(file);
+      pending.delete(file);
+    }
+    return due;
   }
 
   private async applyPending(): Promise<void> {
+    const now = Date.now();
     const changed = [...this.changed];
-    const removed = [...this.removed];
-    const removedDirs = [...this.removedDirs];
     this.changed.clear();
-    this.removed.clear();
-    this.removedDirs.clear();
+    const removed = this.takeDue(this.removed, now);
+    const removedDirs = this.takeDue(this.removedDirs, now);
+    const waiting = [...this.removed.values(), ...this.removedDirs.values()];
+    // Deletes still inside their move window: come back when the first one is due (unless new events reschedule sooner).
+    if (waiting.length && !this.timer) this.schedule(Math.max(50, Math.min(...waiting) + this.moveWindowMs - now));
     for (const dir of removedDirs) removed.push(...(await this.storedPathsUnder(dir)));
     const files: ScannedFile[] = [];
     for (const file of changed) {
