@@ -2,11 +2,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 /** A path relative to the working folder when it lies inside it, else absolute. */
 function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  return terminalSafe(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file);
 }
 
 export function registerAskCommand(program: Command): void {

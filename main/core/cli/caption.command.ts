@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CaptionScope } from '../captions/caption.service.ts';
 import { clearStatus, formatDuration, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 interface CaptionFlags {
   force?: boolean;
@@ -27,7 +28,7 @@ async function scopeOf(targets: string[]): Promise<CaptionScope> {
 /** A path as the user would type it: relative when under the current folder, else absolute. */
 function shown(p: string): string {
   const relative = path.relative(process.cwd(), p);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
+  return terminalSafe(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p);
 }
 
 export function registerCaptionCommand(program: Command): void {
@@ -61,7 +62,7 @@ export function registerCaptionCommand(program: Command): void {
           if (options.json) return printJson([{ path: updated.path, caption: updated.caption }]);
           console.log(updated.caption ? `Caption of ${shown(updated.path)} set; models will not replace it.` : `Your caption of ${shown(updated.path)} was removed; the model may caption it again.`);
           if (updated.sidecar) console.log(`Wrote ${shown(updated.sidecar.sidecarPath)}.`);
-          if (updated.sidecarError) console.log(`warning: the sidecar was not written: ${updated.sidecarError}`);
+          if (updated.sidecarError) console.log(`warning: the sidecar was not written: ${terminalSafe(updated.sidecarError)}`);
         });
         return;
       }
@@ -103,9 +104,9 @@ export function registerCaptionCommand(program: Command): void {
             console.log(`Wrote ${summary.sidecarsWritten} XMP sidecar${summary.sidecarsWritten === 1 ? '' : 's'}.`);
             if (summary.sidecarDescriptionsKept) console.log(`Kept ${summary.sidecarDescriptionsKept} description${summary.sidecarDescriptionsKept === 1 ? '' : 's'} written in another app (only keywords were synced).`);
           }
-          for (const failure of summary.failures.slice(0, 10)) console.log(`  failed: ${shown(failure.path)}: ${failure.reason}`);
+          for (const failure of summary.failures.slice(0, 10)) console.log(`  failed: ${shown(failure.path)}: ${terminalSafe(failure.reason)}`);
           if (summary.failures.length > 10) console.log(`  … and ${summary.failures.length - 10} more.`);
-          for (const failure of summary.sidecarFailures.slice(0, 10)) console.log(`  sidecar not written: ${shown(failure.path)}: ${failure.reason}`);
+          for (const failure of summary.sidecarFailures.slice(0, 10)) console.log(`  sidecar not written: ${shown(failure.path)}: ${terminalSafe(failure.reason)}`);
           for (const missing of summary.notInLibrary) console.log(`warning: ${shown(missing)} is not in the library; index its folder first (photobind index FOLDER).`);
           if (summary.cancelled) console.log('Stopped. Finished captions are saved; run the same command again to continue.');
         }, { needs: ['caption'] });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { DEMO_ALBUM } from '../toy-world/demo-album-spec.ts';
 import { demoLibraryDir } from '../library/library-location.ts';
 import { clearStatus, formatDuration, globalOptions, printJson, status, withCore } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 interface DemoFlags {
   out?: string;
@@ -55,7 +56,7 @@ export function registerDemoCommand(program: Command): void {
         console.log(`Demo library: ${libraryDir} (toy models, offline)`);
         console.log(`Album: ${outDir} — ${summary.indexed + summary.unchanged + summary.reused} photos indexed on ${await core.activeDevice() ?? 'cpu'}.\n`);
         console.log(`Search: "${flags.query}"`);
-        for (const hit of hits) console.log(`  ${hit.score.toFixed(3)}  ${path.relative(outDir, hit.photo.path)}`);
+        for (const hit of hits) console.log(`  ${hit.score.toFixed(3)}  ${terminalSafe(path.relative(outDir, hit.photo.path))}`);
         const isDefault = libraryDir === path.resolve(demoLibraryDir());
         console.log(isDefault
           ? '\nTry more: npx photobind search "red car at night" (commands use this demo library until you index a folder of your own)'

@@ -7,6 +7,7 @@ import { demoLibraryDir } from '../library/library-location.ts';
 import { getModelSet, isDemoOnlySet } from '../models/model-catalog.ts';
 import type { PhotobindCore } from '../photobind-core.ts';
 import { clearStatus, globalOptions, printJson, progressLine, status, withCore, type GlobalOptions } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 /**
  * Toy models never index a folder of the user's unless the toy set was named on this command line
@@ -102,7 +103,7 @@ export function registerIndexCommand(program: Command): void {
         if (summary.embedded) console.log(`Embedded ${summary.embedded} photos that were waiting for the search model.`);
         console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
         if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
-        for (const warning of warnings) console.log(`warning: ${warning}`);
+        for (const warning of warnings) console.log(`warning: ${terminalSafe(warning)}`);
       }, { forNewFolders });
     });
 }

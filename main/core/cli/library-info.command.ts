@@ -7,6 +7,7 @@ import { explainDeviceFallback } from '../model-process/device-selection.ts';
 import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 async function folderSize(dir: string): Promise<number> {
   let total = 0;
@@ -34,7 +35,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           ? { ...photo, state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash) }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
-        if (!photo) return console.log(`${absolute}\n  state: ${state}\n  problem: ${problem!.reason}`);
+        if (!photo) return console.log(`${terminalSafe(absolute)}\n  state: ${state}\n  problem: ${terminalSafe(problem!.reason)}`);
         const lines: Array<[string, string | null]> = [
           ['size', `${photo.width} × ${photo.height} (${photo.format}, ${formatBytes(photo.size)})`],
           ['taken', photo.takenAt],
@@ -46,8 +47,8 @@ export function registerLibraryInfoCommands(program: Command): void {
           ['state', state],
           ['model', photo.modelId],
         ];
-        console.log(photo.path);
-        for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(12)}${value}`);
+        console.log(terminalSafe(photo.path));
+        for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(12)}${terminalSafe(String(value))}`);
       });
     });
 
@@ -82,7 +83,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           stages: await core.stageStatus.stages(),
         };
         if (options.json) return printJson(result);
-        console.log(`Library     ${result.library}`);
+        console.log(`Library     ${terminalSafe(result.library)}`);
         console.log(`Photos      ${photos} indexed, ${pending} pending, ${problems.length} with problems`);
         console.log(`Models      ${core.modelSet.name} (search: ${core.activeSearchModel})`);
         if (result.modelNote) console.log(`            note: ${result.modelNote}`);
@@ -95,7 +96,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         for (const f of result.deviceFallbacks) console.log(`            ${f.device} skipped: ${f.explanation}`);
         if (result.modelError) console.log(`Model       ${result.modelError}`);
         console.log(`On disk     ${formatBytes(result.sizeOnDisk.database)} database, ${formatBytes(result.sizeOnDisk.thumbnails)} thumbnails`);
-        console.log(`Folders     ${result.roots.length ? result.roots.join(', ') : 'none yet (photobind index FOLDER)'}`);
+        console.log(`Folders     ${result.roots.length ? terminalSafe(result.roots.join(', ')) : 'none yet (photobind index FOLDER)'}`);
       }, { allowDownload: false }); // status reports; it never starts a download
     });
 
@@ -108,7 +109,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         const problems = await core.library.problems();
         if (options.json) return printJson(problems.map((p) => ({ path: p.path, kind: p.kind, reason: p.reason, permanent: p.permanent })));
         if (problems.length === 0) return console.log('No problems: every photo found was indexed.');
-        for (const p of problems) console.log(`${p.path}\n  ${p.kind}: ${p.reason}`);
+        for (const p of problems) console.log(`${terminalSafe(p.path)}\n  ${p.kind}: ${terminalSafe(p.reason)}`);
       });
     });
 }

@@ -14,6 +14,7 @@ import { registerWatchCommand } from './watch.command.ts';
 import { MODEL_SETS } from '../models/model-catalog.ts';
 import { REPO_ROOT } from '../runtime-layout.ts';
 import { markTiming } from '../timing-trace.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 /** Photobind's version, from its package.json (`photobind --version`). */
 function packageVersion(): string {
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     const message = error instanceof Error ? error.message : String(error);
     if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: (error as Error).name ?? 'Error', message } }) + '\n');
-    process.stderr.write(`photobind: ${message}\n`);
+    process.stderr.write(`photobind: ${terminalSafe(message, { keepNewlines: true })}\n`);
     if (process.env.PHOTOBIND_DEBUG) console.error(error);
     return 1;
   }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { SearchHit } from '../../../common/photo.types.ts';
 import type { RankedSearch, SearchOptions } from '../search/search.service.ts';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 interface SearchFlags {
   limit: number;
@@ -62,8 +63,8 @@ function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = fal
   }
   for (const hit of hits) {
     const date = hit.photo.takenAt ? `  ${hit.photo.takenAt.slice(0, 10)}` : '';
-    const caption = hit.photo.caption ? `  “${hit.photo.caption}”` : '';
-    console.log(`${hit.score.toFixed(3)}  ${hit.photo.path}${date}${caption}`);
+    const caption = hit.photo.caption ? `  “${terminalSafe(hit.photo.caption)}”` : '';
+    console.log(`${hit.score.toFixed(3)}  ${terminalSafe(hit.photo.path)}${date}${caption}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // `photobind watch`: catches up with every library folder, then keeps the library in step until Ctrl-C.
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 export function registerWatchCommand(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function registerWatchCommand(program: Command): void {
         if (roots.length === 0) throw new Error('The library has no folders yet; add one with `photobind index FOLDER`.');
         const say = (event: string, detail: Record<string, unknown>) => {
           if (options.json) process.stdout.write(JSON.stringify({ event, ...detail }) + '\n');
-          else console.log(`${new Date().toLocaleTimeString()}  ${event}: ${Object.values(detail).map(String).join(' ')}`);
+          else console.log(`${new Date().toLocaleTimeString()}  ${event}: ${terminalSafe(Object.values(detail).map(String).join(' '))}`);
         };
         const watcher = core.createWatcher({ ...(flags.poll ? { usePolling: true } : {}) });
         watcher.on('applied', (s) => say('updated', { indexed: s.indexed, reused: s.reused, removed: s.removed, failed: s.failed }));
