@@ -16,6 +16,11 @@ export const coreHostApi = defineContract({
   events: {},
 });
 
-/** What main sends the core host, with a MessagePort, over the utility process's parent port. */
-export const PortKindSchema = z.object({ connect: z.enum(['renderer', 'host']) });
+/**
+ * What main sends the core host, with a MessagePort, over the utility process's parent port. A renderer
+ * port names its window (webContents id): a new port for the same window (a reload) replaces the old one.
+ */
+export const PortKindSchema = z.object({ connect: z.enum(['renderer', 'host']), window: z.number().int().optional() });
 export type PortKind = z.infer<typeof PortKindSchema>['connect'];
+/** Sent (without a port) when a window is closed: its renderer port is closed in the core host too. */
+export const WindowClosedSchema = z.object({ windowClosed: z.number().int() });

@@ -7,8 +7,9 @@ import { createPhotobindApi } from '../core/api/photobind-api.ts';
 import { LibrarySession } from '../core/api/library-session.ts';
 import { resolveMedia } from '../core/api/media-resolver.ts';
 import { resolveLibraryDir } from '../core/library/library-location.ts';
-import { coreHostApi, PortKindSchema } from './core-host.contract.ts';
+import { coreHostApi, PortKindSchema, WindowClosedSchema } from './core-host.contract.ts';
 import { domStylePort } from './message-port-main.ts';
+import { RendererConnections } from './renderer-connections.ts';
 
 const parentPort = process.parentPort;
 if (!parentPort) throw new Error('core-host.ts runs in an Electron utility process (started by main/electron/main.ts).');
@@ -26,13 +27,18 @@ const hostApi = implement(coreHostApi, {
   },
 });
 
+// One served port per window: see [Note: one core port per window] in renderer-connections.ts.
+const renderers = new RendererConnections();
 parentPort.on('message', (event) => {
+  const closed = WindowClosedSchema.safeParse(event.data);
+  if (closed.success) return renderers.close(closed.data.windowClosed);
   const kind = PortKindSchema.safeParse(event.data);
   const port = event.ports[0];
   if (!kind.success || !port) return;
   const transport = messagePortTransport(domStylePort(port));
-  if (kind.data.connect === 'renderer') serve(rendererApi, transport);
-  else serve(hostApi, transport);
+  if (kind.data.connect === 'host') serve(hostApi, transport);
+  else if (kind.data.window !== undefined) renderers.open(kind.data.window, transport, (t) => serve(rendererApi, t));
+  else serve(rendererApi, transport);
 });
 
 const stop = () => {

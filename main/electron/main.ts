@@ -5,6 +5,9 @@
 // (a MessagePort to the core and a folder picker). Pages come from photobind-app:// under a strict CSP;
 // requests to http(s)/ws(s)/file are cancelled, navigation and new windows are refused, permission
 // requests are denied, and pixels come from photobind-media://, which serves only library files.
+// The packaged binary has its fuses flipped (electron-builder.yml, electronFuses): no ELECTRON_RUN_AS_NODE,
+// no NODE_OPTIONS, no --inspect, the app loads only from app.asar and that archive's integrity is checked,
+// so another local program cannot borrow the signed binary to run its own code with the app's rights.
 import { API_PORT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../common/api/shell-channels.ts';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, nativeTheme, session, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
@@ -54,10 +57,10 @@ function startCoreHost() {
   return createClient(coreHostApi, messagePortTransport(domStylePort(connectCore('host'))));
 }
 
-/** A new MessagePort pair to the core host; returns main's end. */
-function connectCore(kind: PortKind) {
+/** A new MessagePort pair to the core host; returns main's end. A renderer port names its window. */
+function connectCore(kind: PortKind, window?: number) {
   const { port1, port2 } = new MessageChannelMain();
-  coreHost!.postMessage({ connect: kind }, [port2]);
+  coreHost!.postMessage({ connect: kind, ...(window !== undefined ? { window } : {}) }, [port2]);
   return port1;
 }
 
@@ -109,9 +112,14 @@ function createWindow(): void {
   if (state.maximized) window.maximize();
   trackWindowState(window);
   window.once('ready-to-show', () => window.show());
-  // Each load (and reload) of the page gets a fresh port to the core.
+  // Each load (and reload) of the page gets a fresh port to the core, which closes the window's old one;
+  // a closed window's port is closed too ([Note: one core port per window]).
+  const windowId = window.webContents.id;
   window.webContents.on('did-finish-load', () => {
-    window.webContents.postMessage(API_PORT_CHANNEL, null, [connectCore('renderer')]);
+    window.webContents.postMessage(API_PORT_CHANNEL, null, [connectCore('renderer', windowId)]);
+  });
+  window.on('closed', () => {
+    if (!quitting) coreHost?.postMessage({ windowClosed: windowId });
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
 }
