@@ -5,15 +5,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModelEntry } from '../models/model-catalog.ts';
 import { renderDemoAlbum } from '../toy-world/demo-album.ts';
-import { ModelProcessClient } from './model-process.client.ts';
+import { defaultSpawn, ModelProcessClient, ModelProcessStartError, START_ATTEMPTS } from './model-process.client.ts';
 
 let tmp: string;
 let files: string[];
 const clipEntry = getModelEntry('photobind/toy-clip');
 const clipFolder = clipEntry.source.kind === 'bundled' ? clipEntry.source.folder : '';
 
-function client(): ModelProcessClient {
-  return new ModelProcessClient({ clip: { id: clipEntry.id, folder: clipFolder, dtype: 'fp32' }, device: 'auto', threads: 1, thumbnailsDir: path.join(tmp, 'thumbs') });
+function client(spawnWorker = defaultSpawn): ModelProcessClient {
+  return new ModelProcessClient({ clip: { id: clipEntry.id, folder: clipFolder, dtype: 'fp32' }, device: 'auto', threads: 1, thumbnailsDir: path.join(tmp, 'thumbs') }, spawnWorker);
+}
+
+/** The real worker, of which the first `kills` are killed (SIGKILL) as soon as they run: a death during start-up. */
+function killedDuringStartup(kills: number) {
+  let spawned = 0;
+  return () => {
+    const child = defaultSpawn();
+    if (spawned++ < kills) child.once('spawn', () => child.kill('SIGKILL'));
+    return child;
+  };
 }
 
 beforeAll(async () => {
@@ -66,6 +76,30 @@ describe('ModelProcessClient', () => {
       expect(vector!.length).toBeGreaterThan(0);
     } finally {
       delete process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
+      await c.close();
+    }
+  });
+
+  it('a process that dies during start-up is restarted like one that dies later', async () => {
+    const c = client(killedDuringStartup(START_ATTEMPTS - 1));
+    try {
+      // start() is what the core awaits before an index run (PhotobindCore.models): it must not fail.
+      await expect(c.start()).resolves.toMatchObject({ device: 'cpu' });
+      const results = await c.indexPhotos(files.map((p, i) => ({ path: p, contentHash: `startup${i}` })));
+      expect(results.map((r) => r.ok)).toEqual(files.map(() => true));
+      expect(c.restarts).toBe(START_ATTEMPTS - 1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('gives up with a sentence after every start-up attempt died', async () => {
+    const c = client(killedDuringStartup(START_ATTEMPTS));
+    try {
+      const failure = await c.start().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ModelProcessStartError);
+      expect((failure as Error).message).toMatch(/stopped while starting, 3 times in a row \(.*signal SIGKILL/);
+    } finally {
       await c.close();
     }
   });

@@ -19,6 +19,17 @@ export class ModelProcessCrashedError extends Error {
   }
 }
 
+/** The model process could not be started even after restarts (each attempt died during start-up). */
+export class ModelProcessStartError extends Error {
+  constructor(readonly attempts: number, readonly cause: ModelProcessCrashedError) {
+    super(`Photobind's model process stopped while starting, ${attempts} times in a row (${cause.message}) Close other programs to free memory and try again; PHOTOBIND_DEBUG=1 shows its output.`);
+    this.name = 'ModelProcessStartError';
+  }
+}
+
+/** Start-up attempts before giving up: a crash while loading models is retried like a crash later on. */
+export const START_ATTEMPTS = 3;
+
 export class ModelRequestError extends Error {
   constructor(message: string, readonly code: WorkerErrorCode) {
     super(message);
@@ -40,6 +51,7 @@ export class ModelProcessClient {
   private readonly pending = new Map<number, Pending>();
   private deviceReport: DeviceReport | undefined;
   private starting: Promise<DeviceReport> | undefined;
+  private inStartup = false;
   /** How often the process had to be restarted (reported by status). */
   restarts = 0;
   /** The model process's last output lines (native libraries log there), kept for crash reports. */
@@ -61,28 +73,52 @@ export class ModelProcessClient {
     return this.deviceReport;
   }
 
-  /** Starts (or restarts) the process and initialises its models; resolves with the device in use. */
+  /**
+   * Starts (or restarts) the process and initialises its models; resolves with the device in use. A
+   * process that dies during start-up (killed, out of memory while loading a model, a native crash) is
+   * restarted, up to START_ATTEMPTS times, as a crash later on would be; an init error the model
+   * process reports itself (a missing model file) is not retried.
+   */
   start(): Promise<DeviceReport> {
     this.starting ??= (async () => {
-      const child = this.spawnWorker();
-      this.child = child;
-      child.on('message', (message: WorkerResponse) => this.onMessage(message));
-      // Native runtimes print provider probing noise (CUDA missing, no Vulkan) that we report ourselves
-      // as device fallbacks; show it only when debugging, keep the tail for crash reports.
-      const keep = (chunk: Buffer) => {
-        if (process.env.PHOTOBIND_DEBUG) process.stderr.write(chunk);
-        this.outputTail = (this.outputTail + chunk.toString()).slice(-4000);
-      };
-      child.stdout?.on('data', keep);
-      child.stderr?.on('data', keep);
-      child.on('exit', (code, signal) => this.onExit(child, code, signal));
-      const report = (await this.send({ type: 'init', init: this.init })) as DeviceReport;
-      this.deviceReport = report;
-      return report;
+      this.inStartup = true;
+      try {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return await this.startOnce();
+          } catch (error) {
+            if (!(error instanceof ModelProcessCrashedError)) throw error;
+            if (attempt >= START_ATTEMPTS) throw new ModelProcessStartError(attempt, error);
+          }
+        }
+      } finally {
+        this.inStartup = false;
+      }
     })();
     const started = this.starting;
     started.catch(() => (this.starting = undefined));
     return started;
+  }
+
+  private async startOnce(): Promise<DeviceReport> {
+    const child = this.spawnWorker();
+    this.child = child;
+    child.on('message', (message: WorkerResponse) => this.onMessage(message));
+    // Native runtimes print provider probing noise (CUDA missing, no Vulkan) that we report ourselves
+    // as device fallbacks; show it only when debugging, keep the tail for crash reports.
+    const keep = (chunk: Buffer) => {
+      if (process.env.PHOTOBIND_DEBUG) process.stderr.write(chunk);
+      this.outputTail = (this.outputTail + chunk.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    // A failed spawn (EAGAIN, ENOMEM) or a message to a channel that just closed: a crash, not an
+    // 'error' event with no listener (which would end the core).
+    child.on('error', () => this.onExit(child, child.exitCode, child.signalCode));
+    const report = (await this.send({ type: 'init', init: this.init })) as DeviceReport;
+    this.deviceReport = report;
+    return report;
   }
 
   async request<K extends keyof WorkerResultMap>(body: Extract<RequestBody, { type: K }>, onToken?: (text: string) => void): Promise<WorkerResultMap[K]> {
@@ -183,7 +219,8 @@ export class ModelProcessClient {
   private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
     if (this.child !== child) return; // a deliberate close
     this.child = undefined;
-    this.starting = undefined;
+    // After a crash the next request starts a new process; during start-up, start() itself retries.
+    if (!this.inStartup) this.starting = undefined;
     this.restarts++;
     const error = new ModelProcessCrashedError(code, signal, this.outputTail);
     for (const pending of this.pending.values()) pending.reject(error);
@@ -191,7 +228,8 @@ export class ModelProcessClient {
   }
 }
 
-function defaultSpawn(): ChildProcess {
+/** Forks the real model worker (exported for tests that wrap it). */
+export function defaultSpawn(): ChildProcess {
   return fork(WORKER.file, [], {
     execArgv: WORKER.execArgv,
     serialization: 'advanced',
