@@ -243,7 +243,13 @@ export class PhotobindCore {
     for (const client of [main, next]) await (await client?.catch(() => undefined))?.close();
   }
 
+  /** Keeps one row per path (rows left twice by concurrent writers); a writer calls it holding the library lock. */
+  repairDuplicates(): Promise<number> {
+    return this.store.repairDuplicatePaths();
+  }
+
   /** A watcher over the library's roots, applying changes through the index service. */
+
   createWatcher(options: WatchOptions = {}): LibraryWatchService {
     return new LibraryWatchService(this.index, PHOTO_EXTENSIONS, (dir) => this.store.pathsUnder(dir), options);
   }

@@ -39,6 +39,6 @@ export function registerAskCommand(program: Command): void {
         if (options.json) return printJson({ answer, photos: [path.resolve(first)] });
         if (!stream) process.stdout.write(answer);
         process.stdout.write('\n');
-      }, flags.libraryWide ? {} : { needs: ['ask'] });
+      }, { access: 'read', ...(flags.libraryWide ? {} : { needs: ['ask' as const] }) }); // conversations are files of their own, not library rows
     });
 }

@@ -1,6 +1,7 @@
 // Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
 import type { Command } from 'commander';
 import type { PhotobindCore } from '../photobind-core.ts';
+import { acquireLibraryLock } from '../library/library-lock.ts';
 import { chooseLibrary, type LibraryChoice } from '../library/library-location.ts';
 import { markTiming } from '../timing-trace.ts';
 
@@ -60,14 +61,31 @@ export async function openCore(options: GlobalOptions, extra: OpenExtra = {}): P
   });
 }
 
-/** Runs a command body with the library open, closing it (and the model process) afterwards. */
-export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra = {}): Promise<T> {
-  const core = await openCore(options, extra);
-  markTiming('core-open');
+/**
+ * Runs a command body with the library open, closing it (and the model process) afterwards. A command
+ * that writes the library (the default) first takes its lock, waiting with a message while another
+ * process holds it, and repairs rows left twice by older concurrent runs; a reading command (`access:
+ * 'read'`) takes no lock and runs while another process indexes ([Note: one writer per library]).
+ */
+export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra & { access?: 'read' | 'write' } = {}): Promise<T> {
+  const lock =
+    extra.access === 'read'
+      ? null
+      : await acquireLibraryLock(libraryFor(options, extra).dir, {
+          command: ['photobind', ...process.argv.slice(2)].join(' '),
+          onWait: (_holder, message) => process.stderr.write(`photobind: ${message}\n`),
+        });
   try {
-    return await body(core);
+    const core = await openCore(options, extra);
+    markTiming('core-open');
+    try {
+      if (lock) await core.repairDuplicates();
+      return await body(core);
+    } finally {
+      await core.close();
+    }
   } finally {
-    await core.close();
+    await lock?.release();
   }
 }
 

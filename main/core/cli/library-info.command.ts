@@ -49,7 +49,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         ];
         console.log(terminalSafe(photo.path));
         for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(12)}${terminalSafe(String(value))}`);
-      });
+      }, { access: 'read' });
     });
 
   program
@@ -97,7 +97,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         if (result.modelError) console.log(`Model       ${result.modelError}`);
         console.log(`On disk     ${formatBytes(result.sizeOnDisk.database)} database, ${formatBytes(result.sizeOnDisk.thumbnails)} thumbnails`);
         console.log(`Folders     ${result.roots.length ? terminalSafe(result.roots.join(', ')) : 'none yet (photobind index FOLDER)'}`);
-      }, { allowDownload: false }); // status reports; it never starts a download
+      }, { allowDownload: false, access: 'read' }); // status reports; it never starts a download
     });
 
   program
@@ -110,6 +110,6 @@ export function registerLibraryInfoCommands(program: Command): void {
         if (options.json) return printJson(problems.map((p) => ({ path: p.path, kind: p.kind, reason: p.reason, permanent: p.permanent })));
         if (problems.length === 0) return console.log('No problems: every photo found was indexed.');
         for (const p of problems) console.log(`${terminalSafe(p.path)}\n  ${p.kind}: ${terminalSafe(p.reason)}`);
-      });
+      }, { access: 'read' });
     });
 }

@@ -99,7 +99,7 @@ export function registerSearchCommands(program: Command): void {
     await withCore(options, async (core) => {
       if (core.switchPending) process.stderr.write(`note: results come from ${core.activeSearchModel} until the library is re-embedded for ${core.modelSet.clip} (photobind index).\n`);
       printRanked(query, await core.search.searchRanked(query, searchOptions), flags, options.json);
-    });
+    }, { access: 'read' });
   });
 
   addSearchFlags(
@@ -107,6 +107,6 @@ export function registerSearchCommands(program: Command): void {
   ).action(async (photo: string, flags: SearchFlags, command: Command) => {
     const options = globalOptions(command);
     const searchOptions = toSearchOptions(flags);
-    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json, flags.paths));
+    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json, flags.paths), { access: 'read' });
   });
 }

@@ -22,7 +22,8 @@ import { photoQueryToSql, sqlString, type PhotoQuery } from './photo-filters.ts'
 import { PHOTO_COLUMNS, fromRow, num, photosSchema, stagingSchema, str, toRow, type Row } from './photo-rows.ts';
 import { ProblemsRepository, type StoredProblem } from './problems.repository.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
-import { SerialWork } from '../serial-work.ts';
+import { RetryingSerialWork } from './commit-retry.ts';
+import { removeDuplicatePaths } from './duplicate-rows.ts';
 
 const PHOTOS = 'photos';
 const STAGING = 'reembed_staging';
@@ -71,8 +72,8 @@ export class PhotoStoreRepository {
   private photos: lancedb.Table | undefined;
   private problems!: ProblemsRepository;
   private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
-  /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]). */
-  private readonly writes = new SerialWork();
+  /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]); retries commit conflicts. */
+  private readonly writes = new RetryingSerialWork();
   /** Vector size of the active search model as the catalog states it, for photos stored before any embedding. */
   private dimensionHint: number | null = null;
 
@@ -554,6 +555,16 @@ export class PhotoStoreRepository {
       if ((await this.db.tableNames()).includes(old)) await this.db.dropTable(old);
       await this.db.dropTable(STAGING);
       return { switched, waiting };
+    });
+  }
+
+  /** Keeps one row per path (the newest) in photos and problems; see duplicate-rows.ts. Returns rows removed. */
+  async repairDuplicatePaths(): Promise<number> {
+    return this.writes.run(async () => {
+      let removed = 0;
+      if (this.photos) removed += await removeDuplicatePaths(this.photos, 'indexedAt');
+      removed += await this.problems.removeDuplicatePaths();
+      return removed;
     });
   }
 }

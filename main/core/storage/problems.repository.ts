@@ -2,6 +2,8 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, Float64, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import type { PhotoProblemRecord, ProblemKind } from '../../../common/photo.types.ts';
+import { retryCommitConflicts } from './commit-retry.ts';
+import { removeDuplicatePaths } from './duplicate-rows.ts';
 import { sqlString } from './photo-filters.ts';
 import { num, str, type Row } from './photo-rows.ts';
 
@@ -51,14 +53,19 @@ export class ProblemsRepository {
       attempts: (previous.get(r.path)?.attempts ?? 0) + 1,
       updatedAt: new Date().toISOString(),
     }));
-    await this.problems.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+    await retryCommitConflicts(() => this.problems.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows));
+  }
+
+  /** Keeps the newest row of each path (see duplicate-rows.ts); returns how many were removed. */
+  removeDuplicatePaths(): Promise<number> {
+    return removeDuplicatePaths(this.problems, 'updatedAt');
   }
 
   async clearProblems(paths: string[]): Promise<void> {
     if (paths.length === 0) return;
     if ((await this.problems.countRows()) === 0) return;
     for (let i = 0; i < paths.length; i += 500) {
-      await this.problems.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
+      await retryCommitConflicts(() => this.problems.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`));
     }
   }
 
