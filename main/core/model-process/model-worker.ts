@@ -16,6 +16,7 @@ import { modelInputSide } from '../models/model-input-side.ts';
 import { candidateDevices } from './device-selection.ts';
 import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
 import type { AnalysisName, AnalysisOutcome, DeviceReport, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
+import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
 
 type ClipModel = Awaited<ReturnType<typeof createClipModel>>;
 type Captioner = Awaited<ReturnType<typeof createCaptioner>>;
@@ -97,7 +98,13 @@ function thumbnailFile(contentHash: string): string {
 
 async function writeThumbnail(contentHash: string, jpeg: Buffer): Promise<void> {
   // A cache: no fsync (a thumbnail lost in a power cut is simply made again).
-  await writeFileAtomic(thumbnailFile(contentHash), jpeg, { sync: false });
+  try {
+    await writeFileAtomic(thumbnailFile(contentHash), jpeg, { sync: false });
+  } catch (error) {
+    // A full library disk is nobody's photo's fault: the whole request fails with that sentence.
+    if (isDiskFull(error)) throw new LibraryDiskFullError(init?.thumbnailsDir ?? 'the thumbnails folder', { cause: error });
+    throw error;
+  }
 }
 
 /** Fault injection for the crash-recovery tests: a path containing this text kills the process. */
@@ -122,6 +129,7 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>, 
         await writeThumbnail(item.contentHash, decoded.thumbnailJpeg);
         return { item, photo: decoded };
       } catch (error) {
+        if (error instanceof LibraryDiskFullError) throw error; // see writeThumbnail
         const problem = toPhotoProblem(error, item.path);
         return { item, problem };
       }

@@ -3,6 +3,7 @@
 // See [Note: one writer per library] in main/core/library/library-lock.ts: the lock keeps writers apart;
 // this covers what still overlaps (a reader's repair, an app and a CLI both writing captions).
 import { SerialWork } from '../serial-work.ts';
+import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
 
 /** True for LanceDB's "Retryable commit conflict" (and other commit conflicts it asks to retry). */
 export function isCommitConflict(error: unknown): boolean {
@@ -39,9 +40,17 @@ export async function retryCommitConflicts<T>(work: () => Promise<T>, options: R
   }
 }
 
-/** SerialWork whose pieces retry commit conflicts (the store's write queue). */
+/** SerialWork whose pieces retry commit conflicts (the store's write queue); a full disk is told as a sentence. */
 export class RetryingSerialWork extends SerialWork {
+  constructor(private readonly folder: string) {
+    super();
+  }
+
   override run<T>(work: () => Promise<T>): Promise<T> {
-    return super.run(() => retryCommitConflicts(work));
+    return super.run(() =>
+      retryCommitConflicts(work).catch((error: unknown) => {
+        throw isDiskFull(error) ? new LibraryDiskFullError(this.folder, { cause: error }) : error;
+      }),
+    );
   }
 }

@@ -73,11 +73,13 @@ export class PhotoStoreRepository {
   private problems!: ProblemsRepository;
   private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
   /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]); retries commit conflicts. */
-  private readonly writes = new RetryingSerialWork();
+  private readonly writes: RetryingSerialWork;
   /** Vector size of the active search model as the catalog states it, for photos stored before any embedding. */
   private dimensionHint: number | null = null;
 
-  private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {}
+  private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {
+    this.writes = new RetryingSerialWork(dir);
+  }
 
   static async open(databaseDir: string): Promise<PhotoStoreRepository> {
     const store = new PhotoStoreRepository(await lancedb.connect(databaseDir), databaseDir);
