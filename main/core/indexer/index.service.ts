@@ -15,6 +15,7 @@ import { contentFingerprint } from './content-fingerprint.ts';
 import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanner.ts';
 import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
+import { toPhotoProblem } from '../media/photo-problem.ts';
 
 /** The model process as the index pass sees it. */
 export interface PhotoEmbedder {
@@ -244,7 +245,9 @@ export class IndexService {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const vanished = code === 'ENOENT';
-        await this.store.recordProblems([{ path: file.path, kind: vanished ? 'changed-while-reading' : 'unreadable', reason: vanished ? `${file.path} disappeared while it was being indexed.` : `${file.path} could not be read (${code ?? (error as Error).message}); check its permissions.`, permanent: !vanished, size: file.size, mtimeMs: file.mtimeMs }]);
+        // The same sentence and retry rule as a read in the model process (a permission problem is retried).
+        const problem = vanished ? null : toPhotoProblem(error, file.path);
+        await this.store.recordProblems([{ path: file.path, kind: problem?.kind ?? 'changed-while-reading', reason: problem?.message ?? `${file.path} disappeared while it was being indexed.`, permanent: problem ? !problem.transient : false, size: file.size, mtimeMs: file.mtimeMs }]);
         summary.failed++;
         advance(1);
         continue;

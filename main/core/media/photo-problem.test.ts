@@ -7,8 +7,8 @@ const fsError = (code: string) => Object.assign(new Error(`${code}: something, o
 
 describe('toPhotoProblem', () => {
   it('classifies file-system errors', () => {
-    expect(toPhotoProblem(fsError('EACCES'), file)).toMatchObject({ kind: 'unreadable', transient: false });
-    expect(toPhotoProblem(fsError('EPERM'), file)).toMatchObject({ kind: 'unreadable', transient: false });
+    expect(toPhotoProblem(fsError('EACCES'), file)).toMatchObject({ kind: 'unreadable', transient: true }); // retried: fixing permissions changes no size or time
+    expect(toPhotoProblem(fsError('EPERM'), file)).toMatchObject({ kind: 'unreadable', transient: true });
     expect(toPhotoProblem(fsError('ENOENT'), file)).toMatchObject({ kind: 'unreadable', transient: true });
     expect(toPhotoProblem(fsError('EISDIR'), file)).toMatchObject({ kind: 'unreadable', transient: false });
     expect(toPhotoProblem(fsError('EIO'), file)).toMatchObject({ kind: 'unreadable', transient: true });

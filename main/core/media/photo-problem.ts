@@ -126,7 +126,9 @@ export const photoProblem = {
       'unreadable',
       filePath,
       `Photobind is not allowed to read ${describeFile(filePath)}. Check the file's permissions (or the folder's) and it will be read on the next scan.`,
-      { cause },
+      // Transient: fixing permissions changes neither size nor mtime, so a permanent problem (retried only
+      // when those change) would never be read again, contrary to what the message promises.
+      { transient: true, cause },
     ),
   vanished: (filePath: string, cause?: unknown) =>
     new PhotoProblemError(
