@@ -28,6 +28,7 @@ import type { DownloadProgress } from './models/hub-download.repository.ts';
 import { SearchService } from './search/search.service.ts';
 import { PhotoStoreRepository } from './storage/photo-store.repository.ts';
 import { markTiming } from './timing-trace.ts';
+import { acquireLibraryLock, lockHolderName } from './library/library-lock.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -38,6 +39,8 @@ export interface OpenLibraryOptions {
   onDownloadProgress?: (progress: DownloadProgress & { model: string }) => void;
   /** Models besides search that this session needs (downloaded like the search model when allowed). */
   needs?: Array<'caption' | 'ask'>;
+  /** Told when an index pass waits for another process that holds the library (default: stderr). */
+  onLibraryBusy?: (message: string) => void;
 }
 
 export class PhotobindCore {
@@ -91,6 +94,7 @@ export class PhotobindCore {
       () => this.captions.captionNew(),
       { stages: () => this.analysisStages, ledger },
       () => this.searchModelMissing?.message ?? null,
+      (work) => this.holdingLibrary(work),
     );
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store);
@@ -243,13 +247,28 @@ export class PhotobindCore {
     for (const client of [main, next]) await (await client?.catch(() => undefined))?.close();
   }
 
+  /**
+   * Runs an index pass or a model switch holding the library lock, on what other processes committed
+   * before it ([Note: one writer per library]). Shared with a command that already holds it.
+   */
+  private async holdingLibrary<T>(work: () => Promise<T>): Promise<T> {
+    const tell = this.options.onLibraryBusy ?? ((message: string) => void process.stderr.write(`photobind: ${message}\n`));
+    const lock = await acquireLibraryLock(this.layout.root, { command: lockHolderName(), onWait: (_holder, message) => tell(message) });
+    try {
+      await this.store.refresh();
+      await this.ledger.refresh();
+      return await work();
+    } finally {
+      await lock.release();
+    }
+  }
+
   /** Keeps one row per path (rows left twice by concurrent writers); a writer calls it holding the library lock. */
   repairDuplicates(): Promise<number> {
     return this.store.repairDuplicatePaths();
   }
 
   /** A watcher over the library's roots, applying changes through the index service. */
-
   createWatcher(options: WatchOptions = {}): LibraryWatchService {
     return new LibraryWatchService(this.index, PHOTO_EXTENSIONS, (dir) => this.store.pathsUnder(dir), options);
   }

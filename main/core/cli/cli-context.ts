@@ -1,7 +1,7 @@
 // Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
 import type { Command } from 'commander';
 import type { PhotobindCore } from '../photobind-core.ts';
-import { acquireLibraryLock } from '../library/library-lock.ts';
+import { acquireLibraryLock, lockHolderName } from '../library/library-lock.ts';
 import { chooseLibrary, type LibraryChoice } from '../library/library-location.ts';
 import { markTiming } from '../timing-trace.ts';
 
@@ -65,14 +65,15 @@ export async function openCore(options: GlobalOptions, extra: OpenExtra = {}): P
  * Runs a command body with the library open, closing it (and the model process) afterwards. A command
  * that writes the library (the default) first takes its lock, waiting with a message while another
  * process holds it, and repairs rows left twice by older concurrent runs; a reading command (`access:
- * 'read'`) takes no lock and runs while another process indexes ([Note: one writer per library]).
+ * 'read'`) takes no lock and runs while another process indexes; a long-running one (`'passes'`,
+ * watch) leaves the locking to each index pass ([Note: one writer per library]).
  */
-export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra & { access?: 'read' | 'write' } = {}): Promise<T> {
+export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra & { access?: 'read' | 'passes' | 'write' } = {}): Promise<T> {
   const lock =
-    extra.access === 'read'
+    extra.access === 'read' || extra.access === 'passes'
       ? null
       : await acquireLibraryLock(libraryFor(options, extra).dir, {
-          command: ['photobind', ...process.argv.slice(2)].join(' '),
+          command: lockHolderName(),
           onWait: (_holder, message) => process.stderr.write(`photobind: ${message}\n`),
         });
   try {

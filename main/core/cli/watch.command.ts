@@ -50,6 +50,7 @@ export function registerWatchCommand(program: Command): void {
         stopSwitch.abort(); // what was re-embedded is kept; the next run goes on from there
         await switching;
         await watcher.stop();
-      });
+        // Each pass takes the library lock itself, so other writers wait only while a pass runs.
+      }, { access: 'passes' });
     });
 }

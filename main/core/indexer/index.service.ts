@@ -81,11 +81,13 @@ export class IndexService {
     private readonly analysis: AnalysisStages | null = null,
     /** Why the search model cannot run (not installed), asked when the model process cannot embed. */
     private readonly searchModelProblem: () => string | null = () => null,
+    /** Wraps every pass: the library lock across processes ([Note: one writer per library]). */
+    private readonly aroundPass: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ) {}
 
-  /** Runs `work` while no index pass runs (and starts none until it is done). */
+  /** Runs `work` while no index pass runs, in this process or another (and starts none until it is done). */
   exclusively<T>(work: () => Promise<T>): Promise<T> {
-    return this.passes.run(work);
+    return this.passes.run(() => this.aroundPass(work));
   }
 
   /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */

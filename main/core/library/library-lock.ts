@@ -4,13 +4,19 @@
 // LanceDB lets several processes write one table, but two index passes that both find the same new
 // photos both insert them (appends do not conflict), leaving duplicate rows for good, and overlapping
 // commits fail with "Retryable commit conflict". So writers take `library.lock` in the library folder:
-// created with O_EXCL, it holds the holder's pid, host, command and start time. A lock whose holder is
+// created whole (written aside, then hard-linked into place, which fails if it exists; O_EXCL where a
+// file system has no hard links), it holds the holder's pid, host, command and start time. A lock whose holder is
 // gone (same host, pid no longer running; or an empty/unreadable lock file older than a few seconds,
 // from a crash while it was written) is stale and taken over; the takeover itself is guarded by a
 // second O_EXCL file so two waiters cannot both remove a fresh lock. A lock from another host (a library
 // on a network share) is respected as long as it exists. Within one process the lock is shared
-// (counted), so nested writers of the app do not wait for themselves. Read commands (search, info,
-// status, problems) take no lock: LanceDB readers see the last committed version.
+// (counted), so nested writers do not wait for themselves. Who takes it: CLI writers (index, caption,
+// demo) for the whole command; every index pass and model switch (IndexService.exclusively), which is
+// how the app and `watch` coordinate, holding it only while a pass runs. A long-lived process's store
+// reads the version it last saw, so a pass first catches up (PhotoStoreRepository.refresh) with what
+// the previous holder committed. Read commands (search, info, status, problems) take no lock: LanceDB
+// readers see the last committed version.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { unlinkSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +50,12 @@ export class LibraryBusyError extends Error {
     super(`The library ${libraryDir} is in use by ${describeHolder(holder)}; try again when it has finished.`);
     this.name = 'LibraryBusyError';
   }
+}
+
+/** How this process names itself in the lock: the CLI command line, or the app. */
+export function lockHolderName(): string {
+  const script = process.argv[1] ?? '';
+  return /photobind(\.js)?$/.test(script) ? ['photobind', ...process.argv.slice(2)].join(' ') : 'the Photobind app';
 }
 
 /** "`photobind index ~/Pictures` (pid 4242 on laptop, since 10:04:31)". */
@@ -129,6 +141,21 @@ async function takeOver(dir: string, file: string, staleText: string): Promise<v
 }
 
 async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {
+  // Written to a private file first, then hard-linked into place: the lock appears whole, never empty.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await fs.writeFile(temp, JSON.stringify(holder) + '\n');
+  try {
+    await fs.link(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    return createExclusive(file, holder); // no hard links here (some network shares)
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+async function createExclusive(file: string, holder: LockHolder): Promise<boolean> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'wx');

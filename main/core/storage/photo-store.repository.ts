@@ -100,6 +100,26 @@ export class PhotoStoreRepository {
     return store;
   }
 
+  /**
+   * Catches up with what other processes committed since this store was opened (a handle otherwise
+   * reads the version it last saw): the vector-space pointer, and the latest version of each table.
+   * Called holding the library lock, before an index pass ([Note: one writer per library]).
+   */
+  async refresh(): Promise<void> {
+    await this.writes.run(async () => {
+      const before = this.space.photosTable;
+      await this.readVectorSpace();
+      const names = await this.db.tableNames();
+      if (this.space.photosTable !== before || (!this.photos && names.includes(this.space.photosTable))) {
+        this.photos?.close();
+        this.photos = names.includes(this.space.photosTable) ? await this.db.openTable(this.space.photosTable) : undefined;
+      } else {
+        await this.photos?.checkoutLatest();
+      }
+      await this.problems.refresh();
+    });
+  }
+
   close(): void {
     this.photos?.close();
     this.problems.close();

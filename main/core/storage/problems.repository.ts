@@ -35,6 +35,11 @@ export class ProblemsRepository {
     this.problems.close();
   }
 
+  /** Reads what other processes committed since (see [Note: one writer per library]). */
+  async refresh(): Promise<void> {
+    await this.problems.checkoutLatest();
+  }
+
   async optimize(cleanupOlderThan: Date): Promise<void> {
     await this.problems.optimize({ cleanupOlderThan });
   }

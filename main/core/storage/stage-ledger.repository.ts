@@ -50,6 +50,11 @@ export class StageLedgerRepository {
     this.db.close();
   }
 
+  /** Reads what other processes committed since (see [Note: one writer per library]). */
+  async refresh(): Promise<void> {
+    await this.table.checkoutLatest();
+  }
+
   /** Records outcomes (one commit); a failure's attempts count up from the previous entry's. */
   async record(entries: Array<Omit<LedgerEntry, 'attempts'>>): Promise<void> {
     if (entries.length === 0) return;
