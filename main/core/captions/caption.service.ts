@@ -23,6 +23,7 @@ import { SerialWork } from '../serial-work.ts';
 import { writeSidecar, type SidecarWriteResult } from '../media/xmp-sidecar.writer.ts';
 import { MODELS } from '../models/model-catalog.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { findStoredPath, storedPathCandidates } from '../library/library-paths.ts';
 
 /** The model side of captioning: one photo in, one line of text out. */
 export interface PhotoCaptioner {
@@ -253,7 +254,8 @@ export class CaptionService {
   async editCaption(photoPath: string, text: string, options: EditCaptionOptions = {}): Promise<Photo & { sidecar?: SidecarWriteResult; sidecarError?: string }> {
     const caption = text.replace(/\r\n?/g, '\n').trim();
     if (caption.length > MAX_CAPTION_LENGTH) throw new CaptionError(`A caption can be at most ${MAX_CAPTION_LENGTH} characters long (this one has ${caption.length}).`, 'invalid-caption');
-    const resolved = await resolvePath(photoPath);
+    // See [Note: symlinked folders]: the path as typed, or with its links resolved.
+    const resolved = (await findStoredPath(photoPath, async (p) => (await this.store.getPhoto(p)) !== null)) ?? (await resolvePath(photoPath));
     return this.writes.run(async () => {
       if (!(await this.store.getPhoto(resolved))) throw new CaptionError(`${photoPath} is not in the library; index its folder first (\`photobind index FOLDER\`).`, 'not-in-library');
       await this.store.updateCaptions([{ path: resolved, caption: caption || null, captionModel: caption ? USER_CAPTION_MODEL : null, captionEdited: Boolean(caption) }]);
@@ -318,20 +320,24 @@ export class CaptionService {
     const paths = scope.paths ?? [];
     if (folders.length === 0 && paths.length === 0) return { photos: sortByPath(await this.store.listPhotos()), notInLibrary: [] };
     const byPath = new Map<string, Photo>();
+    // A folder or photo matches as typed or with its links resolved ([Note: symlinked folders]).
     for (const folder of folders) {
-      const filter = { folder: await resolvePath(folder) };
-      for (const photo of await this.store.listPhotos(filter)) byPath.set(photo.path, photo);
+      for (const candidate of await storedPathCandidates(folder)) {
+        for (const photo of await this.store.listPhotos({ folder: candidate })) byPath.set(photo.path, photo);
+      }
     }
-    const resolved = [...new Set(await Promise.all(paths.map(resolvePath)))];
+    const typed = await Promise.all(paths.map(storedPathCandidates));
+    const candidates = [...new Set(typed.flat())];
     const found = new Set<string>();
-    for (let i = 0; i < resolved.length; i += 500) {
-      const chunk = resolved.slice(i, i + 500);
+    for (let i = 0; i < candidates.length; i += 500) {
+      const chunk = candidates.slice(i, i + 500);
       for (const photo of await this.store.listPhotos({ paths: chunk })) {
         byPath.set(photo.path, photo);
         found.add(photo.path);
       }
     }
-    return { photos: sortByPath([...byPath.values()]), notInLibrary: resolved.filter((p) => !found.has(p)) };
+    const notInLibrary = typed.filter((options) => !options.some((p) => found.has(p))).map((options) => options.at(-1)!);
+    return { photos: sortByPath([...byPath.values()]), notInLibrary: [...new Set(notInLibrary)] };
   }
 
   /** The cut-off of a forced run: a killed run's, if it was for the same scope and model, else now. */

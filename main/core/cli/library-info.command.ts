@@ -8,6 +8,7 @@ import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
 import { terminalSafe } from './terminal-text.ts';
+import { findStoredPath } from '../library/library-paths.ts';
 
 async function folderSize(dir: string): Promise<number> {
   let total = 0;
@@ -26,7 +27,8 @@ export function registerLibraryInfoCommands(program: Command): void {
     .action(async (photoPath: string, _flags: unknown, command: Command) => {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
-        const absolute = path.resolve(photoPath);
+        // As typed, or with its links resolved ([Note: symlinked folders]).
+        const absolute = (await findStoredPath(photoPath, async (p) => (await core.library.photo(p)) !== null)) ?? path.resolve(photoPath);
         const photo = await core.library.photo(absolute);
         const problem = photo ? undefined : await core.library.problem(absolute);
         if (!photo && !problem) throw new Error(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);

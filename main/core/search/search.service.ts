@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
+import { storedPathCandidates } from '../library/library-paths.ts';
 
 export interface TextEmbedder {
   /** The model the texts are embedded with (its vectors are only comparable with its own). */
@@ -70,6 +71,15 @@ export class SearchService {
     private readonly activeModel: () => string,
   ) {}
 
+  /** A photo named by a typed path, as written or with its links resolved ([Note: symlinked folders]). */
+  private async storedPhoto(typed: string) {
+    for (const candidate of await storedPathCandidates(typed)) {
+      const photo = await this.store.getPhotoWithVector(candidate);
+      if (photo) return photo;
+    }
+    return null;
+  }
+
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     return (await this.searchRanked(query, options)).hits;
   }
@@ -81,7 +91,7 @@ export class SearchService {
     const vectors: Float32Array[] = new Array<Float32Array>(terms.length);
     const textTerms: number[] = [];
     for (const [i, term] of terms.entries()) {
-      const photo = looksLikePath(term.text) ? await this.store.getPhotoWithVector(resolvePhotoTerm(term.text)) : null;
+      const photo = looksLikePath(term.text) ? await this.storedPhoto(resolvePhotoTerm(term.text)) : null;
       if (photo && photo.modelId !== this.activeModel()) throw new SearchError(`${term.text} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
       if (photo) vectors[i] = photo.vector;
       else if (looksLikePath(term.text) && /\.\w{2,5}$/.test(term.text)) throw new SearchError(`${term.text} is not a photo in this library; index its folder first, or search with words.`);
@@ -164,7 +174,7 @@ export class SearchService {
 
   /** Photos that look like the given one; the photo itself comes first. */
   async similar(photoPath: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const photo = await this.store.getPhotoWithVector(path.resolve(photoPath));
+    const photo = await this.storedPhoto(photoPath);
     if (!photo) throw new SearchError(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
     if (photo.modelId !== this.activeModel()) throw new SearchError(`${photoPath} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
     const { hits } = await this.nearest(photo.vector, photo.modelId, { ...options, relativeFloor: options.relativeFloor ?? 0 });
