@@ -21,8 +21,8 @@ export class ModelProcessCrashedError extends Error {
 
 /** The model process could not be started even after restarts (each attempt died during start-up). */
 export class ModelProcessStartError extends Error {
-  constructor(readonly attempts: number, readonly cause: ModelProcessCrashedError) {
-    super(`Photobind's model process stopped while starting, ${attempts} times in a row (${cause.message}) Close other programs to free memory and try again; PHOTOBIND_DEBUG=1 shows its output.`);
+  constructor(readonly attempts: number, readonly lastCrash: ModelProcessCrashedError) {
+    super(`Photobind's model process stopped while starting, ${attempts} times in a row (${lastCrash.message}) Close other programs to free memory and try again; PHOTOBIND_DEBUG=1 shows its output.`, { cause: lastCrash });
     this.name = 'ModelProcessStartError';
   }
 }
