@@ -30,7 +30,23 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-/** Yields every photo file below the roots; a folder reached twice through links is walked once. */
+/**
+ * A name whose bytes are not valid UTF-8 (from an old camera, a Windows code page, a broken copy):
+ * JavaScript strings cannot name it, so it cannot be indexed; it is shown with its bytes escaped.
+ */
+function invalidUtf8Name(raw: Buffer): string | null {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(raw)) return null;
+  let shown = '';
+  for (const byte of raw) shown += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+  return shown;
+}
+
+/**
+ * Yields every photo file below the roots; a folder reached twice through links is walked once. A folder
+ * that cannot be read, or a photo or folder whose name is not valid UTF-8, is reported as a warning with
+ * its path and reason (the index records them as problems), never skipped silently.
+ */
 export async function* scanFolders(roots: string[], options: ScanOptions): AsyncGenerator<ScannedFile> {
   const visited = new Set<string>();
   for (const root of roots) {
@@ -45,6 +61,16 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
         if (visited.has(real)) continue;
         visited.add(real);
         entries = await fs.readdir(dir, { withFileTypes: true });
+        for (const raw of await fs.readdir(dir, { encoding: 'buffer' })) {
+          const shown = invalidUtf8Name(raw);
+          if (shown === null) continue;
+          const extension = path.extname(shown).toLowerCase();
+          if (shown.startsWith('.') || (extension && !options.extensions.has(extension) && extension.length <= 6)) continue;
+          options.onWarning?.({
+            path: path.join(dir, shown),
+            reason: `The name of "${shown}" (in ${dir}) is not valid UTF-8, so Photobind cannot open it; rename it (for example with convmv) and it will be indexed.`,
+          });
+        }
       } catch (error) {
         options.onWarning?.({ path: dir, reason: `This folder could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` });
         continue;
@@ -52,6 +78,7 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subfolders: string[] = [];
       for (const entry of entries) {
+        if (entry.name.includes('\ufffd') && !(await fs.lstat(path.join(dir, entry.name)).then(() => true, () => false))) continue; // reported above
         const full = path.join(dir, entry.name);
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();

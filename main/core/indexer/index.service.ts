@@ -117,7 +117,13 @@ export class IndexService {
     // 1. Scan: only stat calls. Unchanged photos and known-bad unchanged files are skipped here.
     const seen = new Set<string>();
     const work: ScannedFile[] = [];
-    for await (const file of scanFolders(roots, { extensions: this.extensions, ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
+    // What the scan could not open (an unreadable folder, a name that is not UTF-8) goes to problems too.
+    const warnings: ScanWarning[] = [];
+    const onWarning = (warning: ScanWarning) => {
+      warnings.push(warning);
+      options.onWarning?.(warning);
+    };
+    for await (const file of scanFolders(roots, { extensions: this.extensions, onWarning, ...(options.signal ? { signal: options.signal } : {}) })) {
       summary.scanned++;
       seen.add(file.path);
       if (summary.scanned % 2000 === 0) options.onProgress?.({ phase: 'scanning', total: summary.scanned, done: 0, failed: 0, skipped: 0, rate: 0, etaSeconds: null });
@@ -137,6 +143,12 @@ export class IndexService {
     }
     // Photos gone from a root that is still there are removed; a root that is offline keeps its photos.
     const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
+    await this.store.recordProblems(warnings.map((w) => ({ path: w.path, kind: 'unreadable' as const, reason: w.reason, permanent: false, size: 0, mtimeMs: 0 })));
+    summary.failed += warnings.length;
+    // Problems of files and folders no longer there (or no longer warned about) are cleared.
+    const warned = new Set(warnings.map((w) => w.path));
+    const solved = [...problems.keys()].filter((p) => !seen.has(p) && !warned.has(p) && !stamps.has(p) && roots.some((root) => isInside(p, root) || p === root));
+    await this.store.clearProblems(solved);
     await this.apply(work, gone, summary, stamps, options);
     await this.catchUp((p) => seen.has(p), summary, options);
     summary.seconds = (Date.now() - started) / 1000;
