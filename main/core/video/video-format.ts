@@ -1,0 +1,21 @@
+// Which files are videos (by extension) for the scanner, the sampler and the media routes.
+import path from 'node:path';
+
+/** File extensions (lower case, with the dot) the scanner should consider as videos. */
+export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(['.mp4', '.mov', '.m4v', '.webm', '.mkv', '.avi']);
+
+/** Whether `filePath` has one of VIDEO_EXTENSIONS (case-insensitive). */
+export function hasVideoExtension(filePath: string): boolean {
+  return VIDEO_EXTENSIONS.has(path.extname(filePath).toLowerCase());
+}
+
+/** The MIME type a browser needs to play the file (by extension), for range-request streaming. */
+export function videoMimeType(filePath: string): string {
+  switch (path.extname(filePath).toLowerCase()) {
+    case '.webm': return 'video/webm';
+    case '.mkv': return 'video/x-matroska';
+    case '.avi': return 'video/x-msvideo';
+    case '.mov': return 'video/quicktime';
+    default: return 'video/mp4';
+  }
+}
