@@ -12,6 +12,7 @@ interface DemoFlags {
   count: number;
   seed: number;
   query: string;
+  videos?: number;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -21,11 +22,14 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'only render the album (JPEGs + manifest.jsonl) into this folder')
     .option('--count <n>', 'number of photos', (v) => Number(v), DEMO_ALBUM.count)
     .option('--seed <n>', 'world seed (the same seed gives the same album)', (v) => Number(v), DEMO_ALBUM.seed)
+    .option('--videos <n>', 'toy videos rendered next to the photos, with videos.jsonl (default: 2 for the full demo, none with --out)', (v) => Number(v))
     .option('--query <text>', 'the search to run on the demo library', 'motorcycles outside a convenience store')
     .action(async (flags: DemoFlags, command: Command) => {
       const options = globalOptions(command);
       if (!Number.isInteger(flags.count) || flags.count < 1) throw new Error('--count needs a whole number of at least 1.');
       if (!Number.isInteger(flags.seed)) throw new Error('--seed needs a whole number.');
+      const videoCount = flags.videos ?? (flags.out ? 0 : 2);
+      if (!Number.isInteger(videoCount) || videoCount < 0 || videoCount > 100) throw new Error('--videos needs a whole number from 0 to 100.');
       const libraryDir = path.resolve(options.library || process.env.PHOTOBIND_LIBRARY || demoLibraryDir());
       const outDir = path.resolve(flags.out ?? path.join(libraryDir, 'demo-album'));
       const started = Date.now();
@@ -38,11 +42,28 @@ export function registerDemoCommand(program: Command): void {
           if (!options.json) status(`Rendering the demo album ${done}/${total}`);
         },
       });
+      const videos = videoCount > 0
+        ? await (await import('../toy-world/toy-video.ts')).renderToyVideos({
+            outDir,
+            count: videoCount,
+            seed: flags.seed,
+            onProgress: (done: number, total: number) => {
+              if (!options.json) status(`Rendering the demo videos ${done}/${total}`);
+            },
+          })
+        : undefined;
       clearStatus();
       if (flags.out) {
-        const result = { outDir, count: rendered.files.length, manifest: rendered.manifestPath, seconds: (Date.now() - started) / 1000 };
+        const result = {
+          outDir,
+          count: rendered.files.length,
+          manifest: rendered.manifestPath,
+          ...(videos ? { videos: videos.files.length, videoManifest: videos.manifestPath } : {}),
+          seconds: (Date.now() - started) / 1000,
+        };
         if (options.json) return printJson(result);
-        return console.log(`Rendered ${result.count} photos and ${path.basename(rendered.manifestPath)} into ${outDir} in ${result.seconds.toFixed(1)} s.`);
+        const videoText = videos ? `, ${videos.files.length} videos and ${path.basename(videos.manifestPath)}` : '';
+        return console.log(`Rendered ${result.count} photos, ${path.basename(rendered.manifestPath)}${videoText} into ${outDir} in ${result.seconds.toFixed(1)} s.`);
       }
       await withCore({ ...options, library: libraryDir, models: 'toy' }, async (core) => {
         const summary = await core.index.index([outDir], {
