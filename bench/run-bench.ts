@@ -14,6 +14,7 @@ import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.
 import { benchIndexingMemory } from './memory.bench.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
 import { benchSearchLatency } from './search-latency.bench.ts';
+import { benchVideoIndexing, renderBenchVideo } from './video.bench.ts';
 import { mb, PeakRss, printTable } from './bench-table.ts';
 
 const full = process.argv.includes('--full');
@@ -105,6 +106,31 @@ try {
       keyColumns: 1,
       rows: [[rescan.photos, rescan.seconds, rescan.walkSeconds, rescan.seconds / rescan.walkSeconds, rescan.modelWork]],
     });
+  });
+
+  await section('video', async () => {
+    const videoSeconds = Number(flag('video-seconds') ?? (quick ? 20 : 60));
+    const videoFile = path.join(tmp, 'bench-1080p.mp4');
+    await renderBenchVideo(videoFile, videoSeconds);
+    const videoRows = [];
+    for (const model of models) videoRows.push(await benchVideoIndexing(videoFile, model, threads));
+    results.add({
+      id: 'video',
+      title: `Video moments: a ${videoSeconds} s 1080p30 H.264 video (testsrc2, Mandelbrot, testsrc) sampled at scene changes and every 2 s, frames embedded in batches (--video-seconds=N; load average ${os.loadavg()[0]!.toFixed(1)}); target: indexing time well under running time`,
+      header: ['model', 'frames', 'sampling only (s)', 'sampling + embed (s)', 'indexing time / running time (%)', 'core peak RSS (MB)', 'ffmpeg peak RSS (MB)'],
+      keyColumns: 1,
+      rows: videoRows.map(({ row }) => [row.model, row.frames, row.sampleSeconds, row.indexSeconds, 100 * row.ratio, row.corePeakMb, row.ffmpegPeakMb ?? 'n/a']),
+    });
+    const first = videoRows[0];
+    if (first) {
+      results.add({
+        id: 'video-memory',
+        title: `Memory over the video (${first.row.model}): flat means a longer video costs no more`,
+        header: ['video time reached (s)', 'core RSS (MB)', 'ffmpeg RSS (MB)'],
+        keyColumns: 1,
+        rows: first.memory.map((m) => [m.videoTime, m.coreRssMb, m.ffmpegRssMb ?? 'n/a']),
+      });
+    }
   });
 } finally {
   await fs.rm(tmp, { recursive: true, force: true });

@@ -41,6 +41,8 @@ export interface SampleFramesOptions {
   /** The probe's answer, when the caller already has it. */
   info?: VideoInfo;
   signal?: AbortSignal;
+  /** Called with ffmpeg's process id once it runs (benchmarks read its memory). */
+  onStart?: (pid: number) => void;
 }
 
 /** Width and height with the shortest side at most `side`, keeping the aspect ratio (even sizes are not needed for RGB). */
@@ -141,6 +143,7 @@ export async function* sampleFrames(filePath: string, options: SampleFramesOptio
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
   const child = spawn(videoToolPath('ffmpeg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) options.onStart?.(child.pid);
   const stderr = new StderrReader();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => stderr.push(chunk));
