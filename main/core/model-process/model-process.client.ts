@@ -1,6 +1,7 @@
 // The core's handle on the model process: typed requests, streamed tokens, restart after a crash.
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
+import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
 import type { DeviceReport, IndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
 import { unpackedPath } from '../app-paths.ts';
 
@@ -153,6 +154,23 @@ export class ModelProcessClient {
       }
     }
     return results;
+  }
+
+  /**
+   * A video's facts, poster thumbnail and embedded moments. A video that crashes the process twice is
+   * reported as failed, as a photo is.
+   */
+  async videoMoments(item: IndexItem): Promise<VideoMomentsResult> {
+    for (let crashes = 0; ; ) {
+      try {
+        return await this.request({ type: 'videoMoments', item });
+      } catch (error) {
+        if (!(error instanceof ModelProcessCrashedError)) throw error;
+        if (++crashes >= 2) {
+          return { path: item.path, ok: false, kind: 'crashed-model', reason: `Photobind's model process crashed twice while reading ${item.path}; it is skipped until the file changes.`, permanent: true };
+        }
+      }
+    }
   }
 
   /** Asks the process to stop a streaming request (e.g. a chat answer) early. */

@@ -3,6 +3,7 @@
 import type { ProblemKind } from '../../../common/photo.types.ts';
 import type { PhotoMetadata } from '../media/photo-metadata.reader.ts';
 import type { InferenceDtype } from '../models/inference/model-folder.ts';
+import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
 
 export interface ModelSpecForWorker {
   id: string;
@@ -69,6 +70,7 @@ export type WorkerRequest =
   | { id: number; type: 'init'; init: WorkerInit }
   | { id: number; type: 'indexPhotos'; items: IndexItem[]; work: IndexWork }
   | { id: number; type: 'embedTexts'; texts: string[] }
+  | { id: number; type: 'videoMoments'; item: IndexItem }
   | { id: number; type: 'caption'; path: string; maxNewTokens?: number }
   | { id: number; type: 'ask'; path: string; messages: Array<{ role: 'user' | 'assistant'; content: string }>; maxNewTokens?: number }
   | { id: number; type: 'cancel'; target: number };
@@ -91,6 +93,7 @@ export interface WorkerResultMap {
   init: DeviceReport;
   indexPhotos: IndexItemResult[];
   embedTexts: Float32Array[];
+  videoMoments: VideoMomentsResult;
   caption: string;
   ask: string;
 }

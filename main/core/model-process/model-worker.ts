@@ -13,6 +13,7 @@ import { createCaptioner } from '../models/inference/caption.inference.ts';
 import { createClipModel } from '../models/inference/clip.inference.ts';
 import { createVisualChat } from '../models/inference/ask.inference.ts';
 import { modelInputSide } from '../models/model-input-side.ts';
+import { videoMoments } from '../video/video-moments.inference.ts';
 import { candidateDevices } from './device-selection.ts';
 import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
 import type { AnalysisName, AnalysisOutcome, DeviceReport, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
@@ -163,6 +164,17 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>, 
   return results;
 }
 
+async function momentsOfVideo(item: { path: string; contentHash: string }) {
+  if (CRASH_PATTERN && item.path.includes(CRASH_PATTERN)) process.kill(process.pid, 'SIGKILL');
+  const model = await clipModel();
+  clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
+  return videoMoments(item.path, {
+    side: await clipSide,
+    embedImages: (images) => model.embedImages(images),
+    writePoster: (jpeg) => writeThumbnail(item.contentHash, jpeg),
+  });
+}
+
 async function pixelsOf(photoPath: string) {
   const photo = await decodePhoto(photoPath, { modelSide: 384 });
   if (photo.status === 'unsupported') throw photo.problem;
@@ -177,6 +189,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return indexPhotos(request.items, request.work);
     case 'embedTexts':
       return (await clipModel()).embedTexts(request.texts);
+    case 'videoMoments':
+      return momentsOfVideo(request.item);
     case 'caption': {
       const spec = requireSpec(init?.caption, 'caption');
       captioner ??= createCaptioner({ folder: spec.folder, device, dtype: spec.dtype, threads: init?.threads ?? 1 });
