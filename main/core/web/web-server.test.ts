@@ -130,6 +130,17 @@ describe('photobind serve (web mode)', () => {
     expect((await get(server.port, `/thumb/${photo.hash}`, auth)).status).toBe(200);
   });
 
+  it('serves byte ranges of a media file, as video players ask to stream and seek', async () => {
+    const bytes = await fs.readFile(photo.path);
+    const part = await get(server.port, `/photo/${photo.hash}`, { ...auth, Range: 'bytes=100-199' });
+    expect([part.status, part.headers['content-range'], part.headers['accept-ranges'], part.headers['content-length']]).toEqual([206, `bytes 100-199/${bytes.length}`, 'bytes', '100']);
+    expect(part.body.equals(bytes.subarray(100, 200))).toBe(true);
+    const tail = await get(server.port, `/photo/${photo.hash}`, { ...auth, Range: 'bytes=-10' });
+    expect(tail.body.equals(bytes.subarray(bytes.length - 10))).toBe(true);
+    const outside = await get(server.port, `/photo/${photo.hash}`, { ...auth, Range: `bytes=${bytes.length}-` });
+    expect([outside.status, outside.headers['content-range']]).toEqual([416, `bytes */${bytes.length}`]);
+  });
+
   it('serves nothing that is not a library file', async () => {
     const outside = createHash('sha256').update(await fs.readFile(path.join(dir, 'secret.txt'))).digest('hex').slice(0, 40);
     expect((await get(server.port, `/photo/${outside}`, auth)).status).toBe(404);

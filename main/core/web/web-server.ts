@@ -12,6 +12,7 @@ import { webSocketTransport, type WebSocketLike } from '../../../common/api/tran
 import { createPhotobindApi } from '../api/photobind-api.ts';
 import type { LibrarySession } from '../api/library-session.ts';
 import { resolveMedia } from '../api/media-resolver.ts';
+import { parseByteRange } from './byte-ranges.ts';
 import { authentication, contentSecurityPolicy, hasOwnOrigin, hostAllowed, newRunPath, newSecret, originAllowed, sessionCookie, setSecurityHeaders, tokenInQuery } from './web-security.ts';
 
 export interface WebServerOptions {
@@ -120,9 +121,18 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return response.end();
     }
     const stat = await fs.stat(media.file);
-    response.writeHead(200, { 'Content-Type': media.contentType, 'Content-Length': stat.size, ETag: etag, 'Cache-Control': 'private, max-age=86400' });
-    if (request.method === 'HEAD') return response.end();
-    createReadStream(media.file).on('error', () => response.destroy()).pipe(response);
+    const headers = { 'Content-Type': media.contentType, ETag: etag, 'Cache-Control': 'private, max-age=86400', 'Accept-Ranges': 'bytes' };
+    // Videos play and seek through byte ranges (a browser asks for "bytes=0-", then for where it seeks).
+    const range = parseByteRange(request.headers.range, stat.size);
+    if (range.kind === 'unsatisfiable') {
+      response.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` });
+      return response.end();
+    }
+    const part = range.kind === 'part' ? range : { start: 0, end: stat.size - 1 };
+    if (range.kind === 'part') response.writeHead(206, { ...headers, 'Content-Range': `bytes ${part.start}-${part.end}/${stat.size}`, 'Content-Length': part.end - part.start + 1 });
+    else response.writeHead(200, { ...headers, 'Content-Length': stat.size });
+    if (request.method === 'HEAD' || stat.size === 0) return response.end();
+    createReadStream(media.file, { start: part.start, end: part.end }).on('error', () => response.destroy()).pipe(response);
   };
 
   const serveStatic = async (pathname: string, response: ServerResponse) => {
