@@ -10,7 +10,7 @@ import { TOY_MODELS } from '../models/inference/toy-scenes.test-helper.ts';
 import { modelInputSide } from '../models/model-input-side.ts';
 import { planToyVideo, renderToyVideo, type ToyVideoEntry } from '../toy-world/toy-video.ts';
 import { posterFrame, sampleFrames, scaledSize, type SampledFrame } from './frame-sampler.ts';
-import { testPatternMp4, truncateCopy, unknownCodecAvi } from './video-test-files.test-support.ts';
+import { ffmpeg, testPatternMp4, truncateCopy, unknownCodecAvi } from './video-test-files.test-support.ts';
 
 const MAX_INTERVAL = 2;
 const TOY_CLIP = path.join(TOY_MODELS, 'toy-clip');
@@ -97,6 +97,20 @@ describe('sampleFrames on a toy video', () => {
     expect(poster.time).toBeCloseTo(0.9, 5);
     const meta = await sharp(poster.jpeg).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 160, 120]);
+  });
+});
+
+describe('sampleFrames on a phone-style video', () => {
+  it('decodes an HEVC .mov recorded sideways into upright frames', async () => {
+    const flat = path.join(dir, 'flat-hevc.mov');
+    await ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=3', '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-x265-params', 'log-level=error', flat);
+    // The rotation goes into the track's display matrix when the stream is copied, as a phone writes it.
+    const file = path.join(dir, 'IMG_0002.mov');
+    await ffmpeg('-i', flat, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', file);
+    const got: SampledFrame[] = [];
+    for await (const frame of sampleFrames(file, { side: 64 })) got.push(frame);
+    expect(got.map((f) => f.time)).toEqual([0, 2]);
+    for (const frame of got) expect([frame.pixels.width, frame.pixels.height]).toEqual([64, 85]);
   });
 });
 
