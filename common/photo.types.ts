@@ -40,6 +40,8 @@ export const SearchHitSchema = z.object({
   photo: PhotoSchema,
   /** Cosine similarity of the query to the photo (for arithmetic queries, of the combined query). */
   score: z.number(),
+  /** For a video: seconds from its start to the moment that matched best. */
+  time: z.number().optional(),
 });
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 

@@ -54,7 +54,8 @@ function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = fal
     return;
   }
   if (json) {
-    printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height })));
+    // A video's hit carries `time`: seconds to its best moment.
+    printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), ...(h.time !== undefined ? { time: Number(h.time.toFixed(2)) } : {}), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height })));
     return;
   }
   if (hits.length === 0) {
@@ -64,7 +65,8 @@ function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = fal
   for (const hit of hits) {
     const date = hit.photo.takenAt ? `  ${hit.photo.takenAt.slice(0, 10)}` : '';
     const caption = hit.photo.caption ? `  “${terminalSafe(hit.photo.caption)}”` : '';
-    console.log(`${hit.score.toFixed(3)}  ${terminalSafe(hit.photo.path)}${date}${caption}`);
+    const moment = hit.time !== undefined ? ` @ ${Math.floor(hit.time / 60)}:${(hit.time % 60).toFixed(1).padStart(4, '0')}` : '';
+    console.log(`${hit.score.toFixed(3)}  ${terminalSafe(hit.photo.path)}${moment}${date}${caption}`);
   }
 }
 

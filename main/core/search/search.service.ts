@@ -3,7 +3,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
+import type { MomentsRepository } from '../storage/moments.repository.ts';
+import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
+import { mergeMomentHits } from './moment-ranking.ts';
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 import { storedPathCandidates } from '../library/library-paths.ts';
 
@@ -69,6 +72,8 @@ export class SearchService {
     private readonly embedder: () => Promise<TextEmbedder>,
     /** The search model whose vectors the library holds now. */
     private readonly activeModel: () => string,
+    /** Videos' moments, when the library has them (see [Note: a video ranks by its best moment]). */
+    private readonly moments?: MomentsRepository,
   ) {}
 
   /** A photo named by a typed path, as written or with its links resolved ([Note: symlinked folders]). */
@@ -148,7 +153,7 @@ export class SearchService {
   private async hybrid(text: string, vector: Float32Array, modelId: string, options: SearchOptions): Promise<Ranked> {
     const limit = options.limit ?? 20;
     const filter = { ...pickFilters(options), modelId };
-    const [vectorHits, textPhotos] = await Promise.all([this.store.nearest(vector, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
+    const [vectorHits, textPhotos] = await Promise.all([this.vectorHits(vector, modelId, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
     const floorKept = new Set(applyRelevanceFloor(vectorHits, options.relativeFloor ?? 0.75, options.minScore).map((h) => h.photo.path));
     const literal = new Set(textPhotos.map((p) => p.path));
     const fused = new Map<string, { hit: SearchHit; fused: number }>();
@@ -186,12 +191,22 @@ export class SearchService {
   private async nearest(vector: Float32Array, modelId: string, options: SearchOptions): Promise<Ranked> {
     const limit = options.limit ?? 20;
     const filter = { ...pickFilters(options), modelId };
-    const hits = await this.store.nearest(vector, limit, filter);
+    const hits = await this.vectorHits(vector, modelId, limit, filter);
     const kept = applyRelevanceFloor(hits, options.relativeFloor ?? 0.75, options.minScore);
     const keptPaths = new Set(kept.map((h) => h.photo.path));
     const weaker = hits.filter((h) => !keptPaths.has(h.photo.path));
     const order = (list: SearchHit[]) => (options.sort === 'date' ? sortByDate(list) : list);
     return { hits: order(kept), weaker: order(weaker), bestVectorScore: hits[0]?.score ?? null, literal: new Set() };
+  }
+
+  /** The nearest items, videos scored by their best moment (with its time). */
+  private async vectorHits(vector: Float32Array, modelId: string, limit: number, filter: PhotoQuery): Promise<SearchHit[]> {
+    const hits = await this.store.nearest(vector, limit, filter);
+    if (!this.moments) return hits;
+    const best = await this.moments.bestMoments(vector, modelId, { limit });
+    if (best.length === 0) return hits;
+    const videoRows = await this.store.listPhotos({ ...filter, contentHashes: [...new Set(best.map((m) => m.contentHash))] }, best.length * 4);
+    return mergeMomentHits(hits, best, videoRows).slice(0, limit);
   }
 }
 

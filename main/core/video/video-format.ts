@@ -9,6 +9,16 @@ export function hasVideoExtension(filePath: string): boolean {
   return VIDEO_EXTENSIONS.has(path.extname(filePath).toLowerCase());
 }
 
+/** The `format` a library item of a video carries: its extension without the dot ('mp4', 'mov', ...). */
+export function videoFormatOf(filePath: string): string {
+  return path.extname(filePath).slice(1).toLowerCase();
+}
+
+/** Whether a library item's `format` is a video's. */
+export function isVideoFormat(format: string): boolean {
+  return VIDEO_EXTENSIONS.has(`.${format.toLowerCase()}`);
+}
+
 /** The MIME type a browser needs to play the file (by extension), for range-request streaming. */
 export function videoMimeType(filePath: string): string {
   switch (path.extname(filePath).toLowerCase()) {

@@ -1,0 +1,69 @@
+// SearchService over real LanceDB (photos + moments tables): a video comes back once, at its best moment; filters still apply.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MomentsRepository } from '../storage/moments.repository.ts';
+import { PhotoStoreRepository, type StoredPhoto } from '../storage/photo-store.repository.ts';
+import { SearchService, type TextEmbedder } from './search.service.ts';
+
+const MODEL = 'test/model';
+const DIM = 8;
+let dir: string;
+let store: PhotoStoreRepository;
+let moments: MomentsRepository;
+let search: SearchService;
+
+function axis(i: number, tilt = 0): Float32Array {
+  const v = new Float32Array(DIM);
+  v[i] = 1;
+  v[7] = tilt;
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function row(name: string, format: string, vector: Float32Array, takenAt: string | null = null): StoredPhoto {
+  const folder = path.join(dir, 'lib');
+  return {
+    path: path.join(folder, `${name}.${format}`), root: folder, folder, fileName: `${name}.${format}`, contentHash: `${name}0000000000000000`.slice(0, 16),
+    size: 1, mtimeMs: 0, format, width: 320, height: 240, takenAt, gps: null, cameraMake: null, cameraModel: null, description: null,
+    keywords: [], caption: null, captionModel: null, captionAt: null, captionEdited: false, modelId: MODEL, indexedAt: '2026-01-01T00:00:00Z', vector,
+  };
+}
+
+/** Embeds every text as the vector of axis 3 (the "query"), so the ranking logic is what is tested. */
+const embedder: TextEmbedder = { modelId: MODEL, embedTexts: (texts) => Promise.resolve(texts.map(() => axis(3))) };
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-video-search-'));
+  store = await PhotoStoreRepository.open(path.join(dir, 'db'));
+  await store.adoptSearchModel(MODEL);
+  moments = await MomentsRepository.open(path.join(dir, 'db'));
+  const video = row('aaaa', 'mp4', axis(5), '2024-06-01T10:00:00');
+  const old = row('bbbb', 'mov', axis(6), '2019-06-01T10:00:00');
+  await store.upsertPhotos([row('cccc', 'jpg', axis(3, 0.6)), row('dddd', 'jpg', axis(1)), video, old]);
+  await moments.replaceMoments(video.contentHash, MODEL, [{ time: 0, vector: axis(1) }, { time: 3, vector: axis(3, 0.1) }, { time: 6, vector: axis(2) }]);
+  await moments.replaceMoments(old.contentHash, MODEL, [{ time: 9, vector: axis(3, 0.2) }]);
+  search = new SearchService(store, () => Promise.resolve(embedder), () => MODEL, moments);
+});
+
+afterAll(async () => {
+  moments.close();
+  store.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('search with video moments', () => {
+  it('returns each video once, scored by its best moment, with that moment\'s time', async () => {
+    const hits = await search.search('the scene', { relativeFloor: 0 });
+    const byName = hits.map((h) => [h.photo.fileName, h.time]);
+    expect(byName.slice(0, 3)).toEqual([['aaaa.mp4', 3], ['bbbb.mov', 9], ['cccc.jpg', undefined]]);
+    expect(new Set(hits.map((h) => h.photo.path)).size).toBe(hits.length);
+    expect(hits[0]!.score).toBeCloseTo(1 / Math.hypot(1, 0.1), 4);
+  });
+
+  it('leaves out a video whose row fails the filters even when a moment matches', async () => {
+    const hits = await search.search('the scene', { relativeFloor: 0, since: '2023-01-01' });
+    expect(hits.map((h) => [h.photo.fileName, h.time])).toEqual([['aaaa.mp4', 3]]);
+  });
+});
