@@ -1,5 +1,5 @@
 // Electron's two custom protocols: photobind-app:// serves the built renderer (with a strict CSP), and
-// photobind-media:// serves photos and thumbnails, only files the core host finds in the library.
+// photobind-media:// serves photos, thumbnails and videos (byte ranges), only files the core host finds in the library.
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import { parseMediaPath } from '../../common/api/media-routes.ts';
 import type { ApiClient } from '../../common/api/contract-kit.ts';
+import { parseByteRange } from '../core/web/byte-ranges.ts';
 import type { coreHostApi } from './core-host.contract.ts';
 
 export const APP_SCHEME = 'photobind-app';
@@ -19,6 +20,7 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   `img-src 'self' ${MEDIA_SCHEME}: data: blob:`,
+  `media-src ${MEDIA_SCHEME}:`,
   "font-src 'self'",
   "connect-src 'none'",
   "base-uri 'none'",
@@ -47,12 +49,22 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Streams a file read with fs (not net.fetch of file://, which the session refuses for everyone). */
-async function fileResponse(file: string, headers: Record<string, string>): Promise<Response> {
+/**
+ * Streams a file read with fs (not net.fetch of file://, which the session refuses for everyone); a
+ * `Range` request gets that part (videos stream and seek this way).
+ */
+async function fileResponse(file: string, headers: Record<string, string>, rangeHeader?: string | null): Promise<Response> {
   const stat = await fs.stat(file).catch(() => null);
   if (!stat?.isFile()) return notFound();
+  const common = { 'X-Content-Type-Options': 'nosniff', 'Accept-Ranges': 'bytes', ...headers };
+  const range = parseByteRange(rangeHeader ?? undefined, stat.size);
+  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...common, 'Content-Range': `bytes */${stat.size}` } });
+  if (range.kind === 'part') {
+    const body = Readable.toWeb(createReadStream(file, { start: range.start, end: range.end })) as ReadableStream<Uint8Array>;
+    return new Response(body, { status: 206, headers: { ...common, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${stat.size}` } });
+  }
   const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-  return new Response(body, { status: 200, headers: { 'Content-Length': String(stat.size), 'X-Content-Type-Options': 'nosniff', ...headers } });
+  return new Response(body, { status: 200, headers: { 'Content-Length': String(stat.size), ...common } });
 }
 
 export function handleProtocols(rendererDir: string, host: Promise<ApiClient<typeof coreHostApi>>): void {
@@ -71,6 +83,6 @@ export function handleProtocols(rendererDir: string, host: Promise<ApiClient<typ
     if (url.host !== 'library' || !route) return notFound();
     const { media } = await (await host).media.resolve(route);
     if (!media) return notFound();
-    return fileResponse(media.file, { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=86400' });
+    return fileResponse(media.file, { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=86400' }, request.headers.get('Range'));
   });
 }

@@ -1,10 +1,11 @@
-// Resolves a media URL (/photo/<hash>, /thumb/<hash>) to a file of the library, or to nothing.
+// Resolves a media URL (/photo/<hash>, /thumb/<hash>, /video/<hash>) to a file of the library, or to nothing.
 // Used by the web server's routes and by Electron's custom protocol (through the core host), so both
 // serve only files the store knows; a path sent by a client is never opened.
 import fs from 'node:fs/promises';
 import type { MediaKind } from '../../../common/api/media-routes.ts';
 import type { PhotobindCore } from '../photobind-core.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
+import { isVideoFormat, videoMimeType } from '../video/video-format.ts';
 
 export interface ResolvedMedia {
   file: string;
@@ -24,6 +25,10 @@ export async function resolveMedia(core: PhotobindCore, kind: MediaKind, content
   if (!/^[0-9a-f]+$/.test(contentHash)) return null;
   const photos = await core.library.photosWithContent(contentHash, 8);
   if (photos.length === 0) return null;
+  if (kind === 'video') {
+    for (const item of photos) if (isVideoFormat(item.format) && (await isFile(item.path))) return { file: item.path, contentType: videoMimeType(item.path) };
+    return null;
+  }
   const thumbnail = thumbnailPath(core.layout.thumbnails, contentHash);
   const hasThumbnail = await isFile(thumbnail);
   if (kind === 'thumb' && hasThumbnail) return { file: thumbnail, contentType: 'image/jpeg' };

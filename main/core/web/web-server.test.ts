@@ -14,6 +14,7 @@ import { webSocketTransport, type WebSocketLike } from '../../../common/api/tran
 import { LibrarySession } from '../api/library-session.ts';
 import { contentFingerprint } from '../indexer/content-fingerprint.ts';
 import { renderDemoAlbum } from '../toy-world/demo-album.ts';
+import { testPatternMp4 } from '../video/video-test-files.test-support.ts';
 import { startWebServer, type RunningWebServer } from './web-server.ts';
 
 interface Reply {
@@ -139,6 +140,25 @@ describe('photobind serve (web mode)', () => {
     expect(tail.body.equals(bytes.subarray(bytes.length - 10))).toBe(true);
     const outside = await get(server.port, `/photo/${photo.hash}`, { ...auth, Range: `bytes=${bytes.length}-` });
     expect([outside.status, outside.headers['content-range']]).toEqual([416, `bytes */${bytes.length}`]);
+  });
+
+  it('streams a library video by content hash, in byte ranges, and no photo as a video', async () => {
+    const file = await fs.realpath(await testPatternMp4(path.join(dir, 'album', 'clip.mp4'), 1));
+    const stat = await fs.stat(file);
+    const hash = await contentFingerprint(file);
+    const core = await session.core();
+    await core.store.upsertPhotos([
+      {
+        path: file, root: path.dirname(file), folder: path.dirname(file), fileName: 'clip.mp4', contentHash: hash, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs),
+        format: 'mp4', width: 320, height: 240, takenAt: null, gps: null, cameraMake: null, cameraModel: null, description: null, keywords: [], caption: null,
+        captionModel: null, captionEdited: false, captionAt: null, modelId: core.modelSet.clip, indexedAt: new Date().toISOString(), vector: new Float32Array(16).fill(0.25),
+      },
+    ]);
+    const part = await get(server.port, `/video/${hash}`, { ...auth, Range: 'bytes=0-' });
+    expect([part.status, part.headers['content-type'], part.headers['content-range']]).toEqual([206, 'video/mp4', `bytes 0-${stat.size - 1}/${stat.size}`]);
+    expect(part.body.equals(await fs.readFile(file))).toBe(true);
+    expect((await get(server.port, `/video/${photo.hash}`, auth)).status).toBe(404);
+    await core.store.deletePhotos([file]);
   });
 
   it('serves nothing that is not a library file', async () => {
