@@ -88,6 +88,11 @@ export class AppState {
   photoUrl(contentHash: string): string {
     return this.platform.mediaUrl('photo', contentHash);
   }
+
+  /** A library video, streamed with byte ranges. */
+  videoUrl(contentHash: string): string {
+    return this.platform.mediaUrl('video', contentHash);
+  }
 }
 
 const KEY = Symbol('photobind-app');

@@ -68,6 +68,11 @@ export class GalleryState {
     return this.showingSearch && !this.search.similarTo ? this.search.hits[index]?.score : undefined;
   }
 
+  /** For a video among the search results: seconds to its best moment. */
+  timeAt(index: number): number | undefined {
+    return this.showingSearch ? this.search.hits[index]?.time : undefined;
+  }
+
   /** A photo changed (onDidChangePhoto, or a caption this window wrote). */
   updatePhoto(photo: Photo): void {
     this.changed.set(photo.path, photo);

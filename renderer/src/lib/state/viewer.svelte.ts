@@ -15,6 +15,8 @@ export class ViewerState {
   captionError = $state<string | null>(null);
   similar = $state.raw<SearchHit[]>([]);
   similarError = $state<string | null>(null);
+  /** For a video opened from a search: seconds to the moment that matched (it plays from there). */
+  momentTime = $state<number | null>(null);
 
   readonly caption = $derived(this.photo?.caption ?? null);
   readonly isOpen = $derived(this.photo !== null);
@@ -33,6 +35,7 @@ export class ViewerState {
     this.similarError = null;
     const index = this.gallery.indexOf(photo);
     if (index >= 0) this.gallery.select(index);
+    this.momentTime = index >= 0 ? (this.gallery.timeAt(index) ?? null) : null;
     if (!photo.caption && this.captionAvailable()) void this.generateCaption();
     void this.loadSimilar();
   }
