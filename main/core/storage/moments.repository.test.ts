@@ -61,7 +61,12 @@ describe('MomentsRepository', () => {
     expect(await repo.momentTimes('v1', 'b')).toEqual([1]);
     expect(await repo.bestMoments(unit(8, 1), 'b', { limit: 5 })).toEqual([]);
     expect((await repo.bestMoments(unit(4, 1), 'b', { limit: 5 })).map((h) => h.time)).toEqual([1]);
+    await repo.recordFacts({ contentHash: 'v1', duration: 9.5, videoCodec: 'h264', audioCodecs: ['aac'], frameRate: 30 });
+    expect(await repo.facts('v1')).toEqual({ contentHash: 'v1', duration: 9.5, videoCodec: 'h264', audioCodecs: ['aac'], frameRate: 30 });
+    await repo.recordFacts({ contentHash: 'v1', duration: null, videoCodec: 'vp9', audioCodecs: [], frameRate: null });
+    expect((await repo.facts('v1'))?.videoCodec).toBe('vp9');
     await repo.deleteVideos(['v1']);
+    expect(await repo.facts('v1')).toBeNull();
     expect(await repo.countMoments('v1', 'a') + (await repo.countMoments('v1', 'b'))).toBe(0);
   });
 });

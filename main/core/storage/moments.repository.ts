@@ -1,4 +1,4 @@
-// Video moments in embedded LanceDB: one row per sampled frame (video content hash, time, search model, vector).
+// Video moments in embedded LanceDB: one row per sampled frame (video content hash, time, search model, vector), and each video's facts.
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from 'apache-arrow';
 import { sqlString } from './photo-store.repository.ts';
@@ -24,7 +24,25 @@ export interface MomentHit {
   score: number;
 }
 
+export interface VideoFacts {
+  contentHash: string;
+  /** Seconds, or null when the container does not say. */
+  duration: number | null;
+  videoCodec: string;
+  audioCodecs: string[];
+  frameRate: number | null;
+}
+
 const TABLE_PREFIX = 'moments_';
+const VIDEOS = 'videos';
+
+const videosSchema = new Schema([
+  new Field('contentHash', new Utf8()),
+  new Field('duration', new Float64(), true),
+  new Field('videoCodec', new Utf8()),
+  new Field('audioCodecs', new Utf8()),
+  new Field('frameRate', new Float64(), true),
+]);
 
 function momentsSchema(dimension: number): Schema {
   return new Schema([
@@ -42,11 +60,17 @@ type Row = Record<string, unknown>;
 export class MomentsRepository {
   private readonly tables = new Map<number, lancedb.Table>();
 
-  private constructor(private readonly db: lancedb.Connection) {}
+  private constructor(
+    private readonly db: lancedb.Connection,
+    /** What ffprobe said of each video content (duration, codecs): one row per content hash. */
+    private readonly videos: lancedb.Table,
+  ) {}
 
   /** Opens (or starts) the moments tables in the library's database folder. */
   static async open(databaseDir: string): Promise<MomentsRepository> {
-    const repository = new MomentsRepository(await lancedb.connect(databaseDir));
+    const db = await lancedb.connect(databaseDir);
+    const videos = await db.createEmptyTable(VIDEOS, videosSchema, { existOk: true });
+    const repository = new MomentsRepository(db, videos);
     for (const name of await repository.db.tableNames()) {
       const dimension = Number(name.slice(TABLE_PREFIX.length));
       if (name.startsWith(TABLE_PREFIX) && Number.isInteger(dimension) && dimension > 0) repository.tables.set(dimension, await repository.db.openTable(name));
@@ -57,6 +81,7 @@ export class MomentsRepository {
   close(): void {
     for (const table of this.tables.values()) table.close();
     this.tables.clear();
+    this.videos.close();
     this.db.close();
   }
 
@@ -159,11 +184,31 @@ export class MomentsRepository {
     return rows.map((r) => ({ time: Number(r.time), score: 1 - Number(r._distance) })).sort((a, b) => a.time - b.time);
   }
 
-  /** Removes the moments of videos no longer in the library (any model). */
+  /** Records what ffprobe said of a video content (before its moments, which mark it done). */
+  async recordFacts(facts: VideoFacts): Promise<void> {
+    const row = { ...facts, audioCodecs: JSON.stringify(facts.audioCodecs) };
+    await this.videos.mergeInsert('contentHash').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([row]);
+  }
+
+  async facts(contentHash: string): Promise<VideoFacts | null> {
+    const rows = (await this.videos.query().where(`contentHash = ${sqlString(contentHash)}`).limit(1).toArray()) as Row[];
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      contentHash,
+      duration: row.duration == null ? null : Number(row.duration),
+      videoCodec: String(row.videoCodec as string),
+      audioCodecs: JSON.parse(String(row.audioCodecs as string)) as string[],
+      frameRate: row.frameRate == null ? null : Number(row.frameRate),
+    };
+  }
+
+  /** Removes the facts and moments of videos no longer in the library (any model). */
   async deleteVideos(contentHashes: readonly string[]): Promise<void> {
     for (let i = 0; i < contentHashes.length; i += 500) {
       const where = `contentHash IN (${contentHashes.slice(i, i + 500).map(sqlString).join(', ')})`;
       for (const table of this.tables.values()) await table.delete(where);
+      await this.videos.delete(where);
     }
   }
 }
