@@ -26,9 +26,11 @@ import { StageLedgerRepository } from './storage/stage-ledger.repository.ts';
 import { ModelLocatorService } from './models/model-locator.service.ts';
 import type { DownloadProgress } from './models/hub-download.repository.ts';
 import { SearchService } from './search/search.service.ts';
+import { MomentsRepository } from './storage/moments.repository.ts';
 import { PhotoStoreRepository } from './storage/photo-store.repository.ts';
 import { markTiming } from './timing-trace.ts';
 import { acquireLibraryLock, lockHolderName } from './library/library-lock.ts';
+import { VideoMomentsService } from './video/video-moments.service.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -54,6 +56,8 @@ export class PhotobindCore {
   readonly catalog: PhotoCatalog;
   /** Albums, favourites and live albums, kept in the library folder (albums/albums.service.ts). */
   readonly albums: AlbumsService;
+  /** Videos' facts and moments (sampled frames embedded with the search model). */
+  readonly videos: VideoMomentsService;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
@@ -82,6 +86,7 @@ export class PhotobindCore {
     readonly modelSet: ModelSet,
     readonly store: PhotoStoreRepository,
     readonly ledger: StageLedgerRepository,
+    private readonly moments: MomentsRepository,
     private readonly locator: ModelLocatorService,
     private readonly options: OpenLibraryOptions,
   ) {
@@ -98,7 +103,8 @@ export class PhotobindCore {
     );
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store);
-    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel);
+    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments);
+    this.videos = new VideoMomentsService(moments, () => this.models(), () => this.activeSearchModel);
     this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {
       hashesOf: (paths) => this.catalog.hashesOf(paths),
       withHashes: (hashes) => this.catalog.withHashes(hashes),
@@ -130,7 +136,8 @@ export class PhotobindCore {
     const locator = new ModelLocatorService(layout.models);
     // Vectors of an earlier build of the same model (rebuilt, re-downloaded) are retired, not mixed in.
     await recordRevision(store, locator);
-    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, locator, options);
+    const moments = await MomentsRepository.open(layout.database);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, moments, locator, options);
   }
 
   /**
@@ -321,6 +328,7 @@ export class PhotobindCore {
     for (const pending of [this.modelClient, this.switchClient]) await (await pending?.catch(() => undefined))?.close();
     this.store.close();
     this.ledger.close();
+    this.moments.close();
   }
 }
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { cameraName } from '../../../common/camera-name.ts';
 import { explainDeviceFallback } from '../model-process/device-selection.ts';
 import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
+import { isVideoFormat } from '../../../common/video-formats.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
 import { terminalSafe } from './terminal-text.ts';
@@ -33,14 +34,17 @@ export function registerLibraryInfoCommands(program: Command): void {
         const problem = photo ? undefined : await core.library.problem(absolute);
         if (!photo && !problem) throw new Error(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
         const state = photo ? 'indexed' : problem!.permanent ? 'failed' : 'failed, will retry';
+        // A video also says how long it is and how many moments of it were embedded.
+        const video = photo && isVideoFormat(photo.format) ? await core.videos.describe(photo.contentHash) : null;
         const info = photo
-          ? { ...photo, state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash) }
+          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash) }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
         if (!photo) return console.log(`${terminalSafe(absolute)}\n  state: ${state}\n  problem: ${terminalSafe(problem!.reason)}`);
         const lines: Array<[string, string | null]> = [
           ['size', `${photo.width} × ${photo.height} (${photo.format}, ${formatBytes(photo.size)})`],
           ['taken', photo.takenAt],
+          ['duration', video?.duration != null ? `${video.duration.toFixed(1)} s, ${video.moments} moments (${video.videoCodec})` : null],
           ['place', photo.gps ? `${photo.gps.lat.toFixed(5)}, ${photo.gps.lon.toFixed(5)}` : null],
           ['camera', cameraName(photo.cameraMake, photo.cameraModel)],
           ['caption', photo.caption],
