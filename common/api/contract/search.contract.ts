@@ -1,4 +1,4 @@
-// The search domain of the API contract: plain-language search (with query arithmetic) and "more like this".
+// The search domain of the API contract: plain-language search (with query arithmetic), "more like this", a video's moments.
 import { z } from 'zod';
 import { SearchFiltersSchema, SearchHitSchema } from '../../photo.types.ts';
 import { method } from '../contract-kit.ts';
@@ -34,5 +34,10 @@ export const searchMethods = {
     z.object({ path: z.string().min(1).max(4096), limit: z.number().int().min(1).max(1000).default(60) }),
     HitsSchema,
     'Photos that look like the given one (the photo itself first).',
+  ),
+  moments: method(
+    z.object({ text: z.string().min(1).max(1000), contentHash: z.string().regex(/^[0-9a-f]{16,128}$/) }),
+    z.object({ moments: z.array(z.object({ time: z.number(), score: z.number() })) }),
+    'Every sampled moment of one video scored against a plain-language query, in time order (marks on its timeline).',
   ),
 };

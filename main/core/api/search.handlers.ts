@@ -1,4 +1,4 @@
-// API handlers of the search domain: plain-language search and "more like this".
+// API handlers of the search domain: plain-language search, "more like this" and a video's moments.
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import type { LibrarySession } from './library-session.ts';
 
@@ -13,6 +13,11 @@ export function searchHandlers(session: LibrarySession): PhotobindHandlers['sear
     async similar({ path, limit }) {
       const core = await session.core();
       return { hits: await core.search.similar(path, { limit }) };
+    },
+
+    async moments({ text, contentHash }) {
+      const core = await session.core();
+      return { moments: await core.search.momentsOf(text, contentHash) };
     },
   };
 }

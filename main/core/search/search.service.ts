@@ -177,6 +177,14 @@ export class SearchService {
     };
   }
 
+  /** Every moment of one video scored against a plain-language query, in time order (none for a photo). */
+  async momentsOf(text: string, contentHash: string): Promise<Array<{ time: number; score: number }>> {
+    if (!this.moments || !text.trim()) return [];
+    const embedder = await this.embedder();
+    const [vector] = await embedder.embedTexts([text.trim()]);
+    return vector ? this.moments.scoredMoments(vector, embedder.modelId, contentHash) : [];
+  }
+
   /** Photos that look like the given one; the photo itself comes first. */
   async similar(photoPath: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const photo = await this.storedPhoto(photoPath);

@@ -62,6 +62,13 @@ describe('search with video moments', () => {
     expect(hits[0]!.score).toBeCloseTo(1 / Math.hypot(1, 0.1), 4);
   });
 
+  it('scores every moment of one video for its timeline', async () => {
+    const marks = await search.momentsOf('the scene', 'aaaa000000000000');
+    expect(marks.map((m) => m.time)).toEqual([0, 3, 6]);
+    expect(marks[1]!.score).toBeGreaterThan(marks[0]!.score);
+    expect(await search.momentsOf('the scene', 'cccc000000000000')).toEqual([]);
+  });
+
   it('leaves out a video whose row fails the filters even when a moment matches', async () => {
     const hits = await search.search('the scene', { relativeFloor: 0, since: '2023-01-01' });
     expect(hits.map((h) => [h.photo.fileName, h.time])).toEqual([['aaaa.mp4', 3]]);

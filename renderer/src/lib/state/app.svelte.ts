@@ -45,7 +45,7 @@ export class AppState {
     this.gallery = new GalleryState(api, this.search);
     this.library = new LibraryState(api);
     this.indexing = new IndexingState(api, () => void this.library.loadProblems());
-    this.viewer = new ViewerState(api, this.gallery, () => this.settings.captionModel?.available ?? false);
+    this.viewer = new ViewerState(api, this.gallery, () => this.settings.captionModel?.available ?? false, () => (this.search.similarTo ? '' : this.search.answered));
     this.chat = new ChatState(api);
     this.albums = new AlbumsState(api, this.gallery);
     this.selection = new SelectionState(api, this.gallery, this.albums);

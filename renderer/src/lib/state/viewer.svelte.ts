@@ -10,6 +10,8 @@ export class ViewerState {
   private readonly api: PhotobindClient;
   private readonly gallery: GalleryState;
   private readonly captionAvailable: () => boolean;
+  /** The query the current search results answer ('' when the grid shows the library). */
+  private readonly queryText: () => string;
   photo = $state.raw<Photo | null>(null);
   captionStatus = $state<CaptionStatus>('idle');
   captionError = $state<string | null>(null);
@@ -17,12 +19,15 @@ export class ViewerState {
   similarError = $state<string | null>(null);
   /** For a video opened from a search: seconds to the moment that matched (it plays from there). */
   momentTime = $state<number | null>(null);
+  /** For a video opened from a search: each of its moments scored against the query (timeline marks). */
+  moments = $state.raw<Array<{ time: number; score: number }>>([]);
 
   readonly caption = $derived(this.photo?.caption ?? null);
   readonly isOpen = $derived(this.photo !== null);
 
-  constructor(api: PhotobindClient, gallery: GalleryState, captionAvailable: () => boolean) {
+  constructor(api: PhotobindClient, gallery: GalleryState, captionAvailable: () => boolean, queryText: () => string = () => '') {
     this.api = api;
+    this.queryText = queryText;
     this.gallery = gallery;
     this.captionAvailable = captionAvailable;
   }
@@ -36,6 +41,8 @@ export class ViewerState {
     const index = this.gallery.indexOf(photo);
     if (index >= 0) this.gallery.select(index);
     this.momentTime = index >= 0 ? (this.gallery.timeAt(index) ?? null) : null;
+    this.moments = [];
+    if (this.momentTime !== null) void this.loadMoments(photo);
     if (!photo.caption && this.captionAvailable()) void this.generateCaption();
     void this.loadSimilar();
   }
@@ -47,6 +54,18 @@ export class ViewerState {
 
   close(): void {
     this.photo = null;
+  }
+
+  /** Scores the open video's moments against the query that found it, for the marks on its timeline. */
+  private async loadMoments(photo: Photo): Promise<void> {
+    const text = this.queryText();
+    if (!text) return;
+    try {
+      const { moments } = await this.api.search.moments({ text, contentHash: photo.contentHash });
+      if (this.photo?.path === photo.path) this.moments = moments;
+    } catch {
+      // Marks are a nicety: the video still opens at its best moment without them.
+    }
   }
 
   /** Next or previous photo of the grid, staying in the viewer. */
