@@ -30,6 +30,7 @@ import { MomentsRepository } from './storage/moments.repository.ts';
 import { PhotoStoreRepository } from './storage/photo-store.repository.ts';
 import { markTiming } from './timing-trace.ts';
 import { acquireLibraryLock, lockHolderName } from './library/library-lock.ts';
+import { VideoIndexService } from './video/video-index.service.ts';
 import { VideoMomentsService } from './video/video-moments.service.ts';
 
 export interface OpenLibraryOptions {
@@ -58,6 +59,7 @@ export class PhotobindCore {
   readonly albums: AlbumsService;
   /** Videos' facts and moments (sampled frames embedded with the search model). */
   readonly videos: VideoMomentsService;
+  private readonly videoIndex: VideoIndexService;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
@@ -100,6 +102,7 @@ export class PhotobindCore {
       { stages: () => this.analysisStages, ledger },
       () => this.searchModelMissing?.message ?? null,
       (work) => this.holdingLibrary(work),
+      (roots, summary, options) => this.videoIndex.pass(roots, summary, options),
     );
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store);
@@ -111,6 +114,7 @@ export class PhotobindCore {
       matching: async (text, filters) =>
         text ? (await this.search.search(text, { ...filters, sort: 'date', limit: 1000 })).map((h) => h.photo) : this.catalog.matching(filters, 5000),
     });
+    this.videoIndex = new VideoIndexService(store, this.videos, () => this.activeSearchModel, async () => (await this.modelsForIndexing()).canEmbed);
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations));

@@ -83,6 +83,8 @@ export class IndexService {
     private readonly searchModelProblem: () => string | null = () => null,
     /** Wraps every pass: the library lock across processes ([Note: one writer per library]). */
     private readonly aroundPass: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+    /** The videos' stage, run at the end of a full pass (see [Note: videos in the index pass]). */
+    private readonly videoPass: ((roots: string[], summary: IndexSummary, options: IndexOptions) => Promise<void>) | null = null,
   ) {}
 
   /** Runs `work` while no index pass runs, in this process or another (and starts none until it is done). */
@@ -92,9 +94,15 @@ export class IndexService {
 
   /** Full pass over the roots: scan, then index what is new or changed and drop what is gone. */
   async index(roots: string[], options: IndexOptions = {}): Promise<IndexSummary> {
-    const summary = await this.exclusively(() => {
+    const summary = await this.exclusively(async () => {
       this.modelId = this.activeModel();
-      return this.indexPass(roots, options);
+      const summary = await this.indexPass(roots, options);
+      if (this.videoPass) {
+        const started = Date.now();
+        await this.videoPass(roots, summary, options);
+        summary.seconds += (Date.now() - started) / 1000;
+      }
+      return summary;
     });
     return this.followUp(summary, options);
   }
@@ -142,7 +150,8 @@ export class IndexService {
       work.push(file);
     }
     // Photos gone from a root that is still there are removed; a root that is offline keeps its photos.
-    const gone = [...stamps.keys()].filter((p) => !seen.has(p) && roots.some((root) => isInside(p, root)));
+    // Only rows of this pass's kinds of file: videos (another stage) are never "gone" because it skips them.
+    const gone = [...stamps.keys()].filter((p) => !seen.has(p) && this.extensions.has(path.extname(p).toLowerCase()) && roots.some((root) => isInside(p, root)));
     await this.store.recordProblems(warnings.map((w) => ({ path: w.path, kind: 'unreadable' as const, reason: w.reason, permanent: false, size: 0, mtimeMs: 0 })));
     summary.failed += warnings.length;
     // Problems of files and folders no longer there (or no longer warned about) are cleared.

@@ -1,7 +1,7 @@
 // Video moments in embedded LanceDB: one row per sampled frame (video content hash, time, search model, vector), and each video's facts.
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from 'apache-arrow';
-import { sqlString } from './photo-store.repository.ts';
+import { sqlString } from './photo-filters.ts';
 
 // [Note: video moments storage]
 // A video's moments are keyed by its content hash (so a moved or renamed video keeps them) and the
