@@ -151,7 +151,7 @@ describe('photobind serve (web mode)', () => {
       {
         path: file, root: path.dirname(file), folder: path.dirname(file), fileName: 'clip.mp4', contentHash: hash, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs),
         format: 'mp4', width: 320, height: 240, takenAt: null, gps: null, cameraMake: null, cameraModel: null, description: null, keywords: [], caption: null,
-        captionModel: null, captionEdited: false, captionAt: null, modelId: core.modelSet.clip, indexedAt: new Date().toISOString(), vector: new Float32Array(16).fill(0.25),
+        captionModel: null, captionEdited: false, captionAt: null, modelId: core.modelSet.clip, indexedAt: new Date().toISOString(), vector: new Float32Array((await core.store.vectorDimension()) ?? 128).fill(0.1),
       },
     ]);
     const part = await get(server.port, `/video/${hash}`, { ...auth, Range: 'bytes=0-' });
