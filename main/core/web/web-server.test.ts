@@ -143,22 +143,22 @@ describe('photobind serve (web mode)', () => {
   });
 
   it('streams a library video by content hash, in byte ranges, and no photo as a video', async () => {
-    const file = await fs.realpath(await testPatternMp4(path.join(dir, 'album', 'clip.mp4'), 1));
+    // A video indexed through the application layer (its moments stage, toy models), then removed again.
+    const folder = path.join(dir, 'videos');
+    await fs.mkdir(folder);
+    const file = await fs.realpath(await testPatternMp4(path.join(folder, 'clip.mp4'), 1));
     const stat = await fs.stat(file);
     const hash = await contentFingerprint(file);
     const core = await session.core();
-    await core.store.upsertPhotos([
-      {
-        path: file, root: path.dirname(file), folder: path.dirname(file), fileName: 'clip.mp4', contentHash: hash, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs),
-        format: 'mp4', width: 320, height: 240, takenAt: null, gps: null, cameraMake: null, cameraModel: null, description: null, keywords: [], caption: null,
-        captionModel: null, captionEdited: false, captionAt: null, modelId: core.modelSet.clip, indexedAt: new Date().toISOString(), vector: new Float32Array((await core.store.vectorDimension()) ?? 128).fill(0.1),
-      },
-    ]);
+    await core.index.index([await fs.realpath(folder)]);
     const part = await get(server.port, `/video/${hash}`, { ...auth, Range: 'bytes=0-' });
     expect([part.status, part.headers['content-type'], part.headers['content-range']]).toEqual([206, 'video/mp4', `bytes 0-${stat.size - 1}/${stat.size}`]);
     expect(part.body.equals(await fs.readFile(file))).toBe(true);
+    expect((await get(server.port, `/thumb/${hash}`, auth)).headers['content-type']).toBe('image/jpeg');
     expect((await get(server.port, `/video/${photo.hash}`, auth)).status).toBe(404);
-    await core.store.deletePhotos([file]);
+    await fs.rm(file);
+    await core.index.index([await fs.realpath(folder)]);
+    expect((await get(server.port, `/video/${hash}`, auth)).status).toBe(404);
   });
 
   it('serves nothing that is not a library file', async () => {
