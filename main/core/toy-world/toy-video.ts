@@ -146,6 +146,8 @@ export async function renderToyVideo(entry: ToyVideoEntry, drawingSeeds: readonl
   });
   // A write after ffmpeg quit fails with EPIPE; the exit code and stderr below say why.
   child.stdin.on('error', () => undefined);
+  // Observed now: a failed start (no binary) rejects while frames are still being written.
+  closed.catch(() => undefined);
   try {
     for (const [k, part] of entry.scenes.entries()) {
       const { svg } = drawSceneSvg(part.scene, mulberry32(drawingSeeds[k] ?? 0), { width: wide, height });
@@ -155,6 +157,7 @@ export async function renderToyVideo(entry: ToyVideoEntry, drawingSeeds: readonl
         const x = Math.round(((wide - width) * f) / Math.max(1, frames - 1));
         const frame = Buffer.allocUnsafe(width * height * 3);
         for (let y = 0; y < height; y++) drawn.copy(frame, y * width * 3, (y * wide + x) * 3, (y * wide + x + width) * 3);
+        if (child.exitCode !== null || child.stdin.destroyed) break;
         await writeFrame(child.stdin, frame);
       }
     }
