@@ -10,6 +10,7 @@ import { defaultThreadCount } from '../main/core/model-process/device-selection.
 import { REPO_ROOT } from '../main/core/runtime-layout.ts';
 import { BenchResults } from './bench-results.ts';
 import { bareNodeStartMs, benchCliLatency, cliLatencyTable, makeDemoLibrary } from './cli-latency.bench.ts';
+import { benchFaces } from './faces.bench.ts';
 import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.ts';
 import { benchIndexingMemory } from './memory.bench.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
@@ -132,6 +133,8 @@ try {
       });
     }
   });
+  // Face engine on the shared real-face photos (prints its own tables; says why when they are absent).
+  await section('faces', () => benchFaces(threads));
 } finally {
   await fs.rm(tmp, { recursive: true, force: true });
   printTable('This run', ['section', 'seconds'], [...sectionTimes, ['benchmark process peak RSS (MB)', mb(rss.stop())]]);

@@ -52,6 +52,8 @@ export const SearchFiltersSchema = z.object({
   camera: z.string().optional(),
   /** Photos whose GPS position lies in this latitude/longitude box (photos without GPS are left out). */
   area: z.object({ minLat: z.number(), maxLat: z.number(), minLon: z.number(), maxLon: z.number() }).optional(),
+  /** Only photos of the person with this name (see `photobind people name`). */
+  person: z.string().optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 

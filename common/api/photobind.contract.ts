@@ -9,6 +9,7 @@ import { AskTokenSchema, chatMethods } from './contract/chat.contract.ts';
 import { IndexJobStateSchema, indexingMethods } from './contract/indexing.contract.ts';
 import { LibraryOverviewSchema, libraryMethods } from './contract/library.contract.ts';
 import { ModelDownloadStateSchema, modelsMethods } from './contract/models.contract.ts';
+import { peopleMethods } from './contract/people.contract.ts';
 import { photosMethods } from './contract/photos.contract.ts';
 import { searchMethods } from './contract/search.contract.ts';
 import { ModelSwitchStateSchema, SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
@@ -23,6 +24,7 @@ export const photobindApi = defineContract({
     settings: settingsMethods,
     albums: albumsMethods,
     models: modelsMethods,
+    people: peopleMethods,
   },
   events: {
     /** An index job moved on (throttled to a few per second while indexing). */
@@ -54,5 +56,6 @@ export type { ChatMessage } from './contract/chat.contract.ts';
 export type { IndexJob, IndexJobState } from './contract/indexing.contract.ts';
 export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';
 export type { ModelDownloadState, ModelInfo } from './contract/models.contract.ts';
+export type { Person, PhotoFace } from './contract/people.contract.ts';
 export type { SearchQueryFilters } from './contract/search.contract.ts';
 export type { ModelSwitchState, SettingsInfo } from './contract/settings.contract.ts';

@@ -15,6 +15,7 @@ import { AlbumsRepository } from './storage/albums.repository.ts';
 import { LibrarySettingsRepository, type LibrarySettings } from './library/library-settings.repository.ts';
 import { writeFileAtomic } from './shared/atomic-write.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
+import { readPhotoMetadata } from './media/photo-metadata.reader.ts';
 import { ModelProcessClient } from './model-process/model-process.client.ts';
 import { defaultThreadCount } from './model-process/device-selection.ts';
 import type { ModelSpecForWorker, WorkerInit } from './model-process/model-process.protocol.ts';
@@ -32,6 +33,10 @@ import { markTiming } from './timing-trace.ts';
 import { acquireLibraryLock, lockHolderName } from './library/library-lock.ts';
 import { VideoIndexService } from './video/video-index.service.ts';
 import { VideoMomentsService } from './video/video-moments.service.ts';
+import { FacesRepository } from './storage/faces.repository.ts';
+import { PeopleService, type FaceScanSummary } from './faces/people.service.ts';
+import { FACE_MODEL_ID } from './faces/face-model.ts';
+import { SerialWork } from './serial-work.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -60,6 +65,8 @@ export class PhotobindCore {
   /** Videos' facts and moments (sampled frames embedded with the search model). */
   readonly videos: VideoMomentsService;
   private readonly videoIndex: VideoIndexService;
+  /** Faces grouped into people (see [Note: grouping faces into people]). */
+  readonly people: PeopleService;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
   private modelClient: Promise<ModelProcessClient> | undefined;
@@ -91,7 +98,10 @@ export class PhotobindCore {
     private readonly moments: MomentsRepository,
     private readonly locator: ModelLocatorService,
     private readonly options: OpenLibraryOptions,
+    private readonly faces: FacesRepository,
   ) {
+    this.people = new PeopleService(faces, () => store.photosByContent());
+    const peopleLookup = () => Promise.resolve(this.faceGrouping ? this.people : undefined);
     this.index = new IndexService(
       store,
       () => this.modelsForIndexing(),
@@ -105,8 +115,8 @@ export class PhotobindCore {
       (roots, summary, options) => this.videoIndex.pass(roots, summary, options),
     );
     this.library = new LibraryService(store, layout);
-    this.catalog = new PhotoCatalog(store);
-    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments);
+    this.catalog = new PhotoCatalog(store, peopleLookup);
+    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup);
     this.videos = new VideoMomentsService(moments, () => this.models(), () => this.activeSearchModel);
     this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {
       hashesOf: (paths) => this.catalog.hashesOf(paths),
@@ -117,7 +127,48 @@ export class PhotobindCore {
     this.videoIndex = new VideoIndexService(store, this.videos, () => this.activeSearchModel, async () => (await this.modelsForIndexing()).canEmbed);
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
-    this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations));
+    this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup);
+    this.faceGrouping = settings.faceGrouping;
+  }
+
+  /** Whether faces are found and grouped (the library's privacy switch). */
+  faceGrouping: boolean;
+
+  /** Switches face grouping on or off; off deletes every face, person and name. */
+  async setFaceGrouping(enabled: boolean): Promise<void> {
+    await new LibrarySettingsRepository(this.layout.settings).update((s) => ({ ...s, faceGrouping: enabled }));
+    this.faceGrouping = enabled;
+    if (!enabled) await this.people.deleteAll();
+  }
+
+  /** Writes named faces into the photos' XMP sidecars (MWG regions), for other photo tools. */
+  async writeFaceSidecars(options: { personId?: string } = {}): ReturnType<PeopleService['writeSidecars']> {
+    const photos = await this.store.listPhotos();
+    const sizes = new Map(photos.map((p) => [p.path, p]));
+    return this.people.writeSidecars(photos, async (photoPath) => {
+      // The orientation is not stored with the photo; the regions are written in the stored frame.
+      const { orientation } = await readPhotoMetadata(photoPath);
+      const photo = sizes.get(photoPath)!;
+      return { width: photo.width, height: photo.height, orientation };
+    }, options);
+  }
+
+  /** One face scan at a time (the app's background scan after indexing and a People listing may overlap). */
+  private readonly faceScans = new SerialWork();
+
+  /** Finds faces in photos not scanned yet and groups them (a no-op while face grouping is off). */
+  scanFaces(options: Parameters<PeopleService['scanNew']>[2] = {}): Promise<FaceScanSummary | null> {
+    return this.faceScans.run(() => this.scanFacesNow(options));
+  }
+
+  private async scanFacesNow(options: Parameters<PeopleService['scanNew']>[2]): Promise<FaceScanSummary | null> {
+    if (!this.faceGrouping) return null;
+    const photos = await this.store.listPhotos();
+    // Contents that left the library (every copy deleted) take their faces with them.
+    const present = new Set(photos.map((p) => p.contentHash));
+    await this.people.forgetContents([...(await this.people.scannedHashes(FACE_MODEL_ID))].filter((hash) => !present.has(hash)));
+    const client = await this.models();
+    return this.people.scanNew(photos, (photoPath) => client.request({ type: 'detectFaces', path: photoPath }), options);
   }
 
   static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {
@@ -141,7 +192,7 @@ export class PhotobindCore {
     // Vectors of an earlier build of the same model (rebuilt, re-downloaded) are retired, not mixed in.
     await recordRevision(store, locator);
     const moments = await MomentsRepository.open(layout.database);
-    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, moments, locator, options);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, moments, locator, options, await FacesRepository.open(layout.database));
   }
 
   /**
@@ -330,6 +381,7 @@ export class PhotobindCore {
 
   async close(): Promise<void> {
     for (const pending of [this.modelClient, this.switchClient]) await (await pending?.catch(() => undefined))?.close();
+    this.faces.close();
     this.store.close();
     this.ledger.close();
     this.moments.close();

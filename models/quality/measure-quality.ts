@@ -1,5 +1,6 @@
-// Quality report of the search, caption and ask models on a freshly rendered, held-out toy-world album.
-// Usage: npm run models:quality [-- --seed 7 --clip DIR --captioner DIR --vqa DIR --threads 2 --only search,captions,ask]
+// Quality report of the search, caption and ask models on a freshly rendered, held-out toy-world album,
+// and of the real face model on the shared real-face photos (../shared/testdata).
+// Usage: npm run models:quality [-- --seed 7 --clip DIR --captioner DIR --vqa DIR --threads 2 --only search,captions,ask,faces]
 // Prints a table against the bars of the "toy world" issue (and timings, which are reported, never
 // asserted); exits non-zero when a bar is missed. Seeds 1..999 are never used for training.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import { createCaptioner } from '../../main/core/models/inference/caption.infere
 import { createClipModel } from '../../main/core/models/inference/clip.inference.ts';
 import { createVisualChat } from '../../main/core/models/inference/ask.inference.ts';
 import type { RawImageLike } from '../../main/core/models/inference/model-folder.ts';
+import { DEFAULT_MIN_FACE_SCORE } from '../../main/core/faces/face-detector.inference.ts';
+import { evaluateFaces } from '../../main/core/faces/face-evaluation.ts';
+import { FACES_SKIP_NOTE } from '../../main/core/faces/face-test-set.ts';
 
 const program = new Command()
   .option('--seed <n>', 'album seed (1..999: never trained on)', '7')
@@ -22,11 +26,11 @@ const program = new Command()
   .option('--search-images <n>', 'album size for search', '500')
   .option('--caption-images <n>', 'images captioned and asked about', '200')
   .option('--threads <n>', 'ONNX threads per session', '2')
-  .option('--only <parts>', 'comma-separated subset of search,captions,ask to measure', 'search,captions,ask')
+  .option('--only <parts>', 'comma-separated subset of search,captions,ask,faces to measure', 'search,captions,ask,faces')
   .parse();
 const opts = program.opts<{ seed: string; clip: string; captioner: string; vqa: string; searchImages: string; captionImages: string; threads: string; only: string }>();
 const seed = Number(opts.seed);
-const PARTS = ['search', 'captions', 'ask'] as const;
+const PARTS = ['search', 'captions', 'ask', 'faces'] as const;
 const only = new Set(opts.only.split(',').map((p) => p.trim()));
 for (const p of only) if (!(PARTS as readonly string[]).includes(p)) program.error(`--only: unknown part "${p}" (parts: ${PARTS.join(', ')})`);
 const threads = Number(opts.threads);
@@ -130,10 +134,15 @@ try {
   const searchCount = Number(opts.searchImages);
   const captionCount = Math.min(Number(opts.captionImages), searchCount);
   let t = performance.now();
-  await renderDemoAlbum({ outDir: root, count: searchCount, seed });
-  const entries = await readManifest(path.join(root, 'manifest.jsonl'));
-  const images = await Promise.all(entries.map((e) => decode(path.join(root, e.file))));
-  timings.push(`render + decode ${searchCount} images (seed ${seed}): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // The toy album is rendered only for the parts that use it.
+  let entries: ManifestEntry[] = [];
+  let images: RawImageLike[] = [];
+  if (only.has('search') || only.has('captions') || only.has('ask')) {
+    await renderDemoAlbum({ outDir: root, count: searchCount, seed });
+    entries = await readManifest(path.join(root, 'manifest.jsonl'));
+    images = await Promise.all(entries.map((e) => decode(path.join(root, e.file))));
+    timings.push(`render + decode ${searchCount} images (seed ${seed}): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
 
   let worst: string[] = [];
   const examples: string[] = [];
@@ -209,9 +218,34 @@ try {
     }
   }
 
+  // --- faces (the real face-api model on ../shared/testdata/faces and real-photos) ---
+  if (only.has('faces')) {
+    const faces = await evaluateFaces({ threads });
+    if (!faces) {
+      timings.push(`faces: ${FACES_SKIP_NOTE}`);
+    } else {
+      const photos = faces.timings.filter((p) => (p.expected ?? 0) > 0);
+      const empties = faces.timings.filter((p) => p.expected === 0);
+      rows.push({ metric: `faces: labelled photos with every face found, none extra (${photos.length} photos, threshold ${DEFAULT_MIN_FACE_SCORE})`, value: mean(photos.map((p) => (p.faces === p.expected ? 1 : 0))), bar: 1 });
+      rows.push({ metric: `faces: photos without faces where none is found (${empties.length}, albums/nature)`, value: mean(empties.map((p) => (p.faces === 0 ? 1 : 0))), bar: 1 });
+      for (const [pass, score] of [['incremental', faces.incremental], ['full re-grouping', faces.regrouped]] as const) {
+        rows.push({ metric: `faces: people whose faces are all in one group, ${pass} (${score.people} people)`, value: score.peopleInOneGroup / Math.max(1, score.people), bar: 1 });
+        rows.push({ metric: `faces: groups holding one person only, ${pass} (${score.groups} groups)`, value: (score.groups - score.mixedGroups) / Math.max(1, score.groups), bar: 1 });
+      }
+      for (const r of faces.thresholds) {
+        rows.push({ metric: `  threshold ${r.threshold}: labelled photos with the right face count; ${r.falseFaces} false faces in albums/nature`, value: r.photosRight / Math.max(1, r.photos) });
+      }
+      const cpu = faces.timings.map((p) => p.detectCpuMs).sort((a, b) => a - b);
+      timings.push(
+        `faces: descriptor distance, same person up to ${faces.samePersonMax.toFixed(2)}, different people from ${faces.differentPeopleMin.toFixed(2)}; best non-face score ${faces.bestFalseScore.toFixed(2)}`,
+        `faces: ${mean(cpu).toFixed(0)} ms CPU per photo (median ${(cpu[Math.floor(cpu.length / 2)] ?? 0).toFixed(0)}, max ${(cpu[cpu.length - 1] ?? 0).toFixed(0)}; ${cpu.length} photos, detect + landmarks + descriptors, tfjs wasm)`,
+      );
+    }
+  }
+
   // --- report ---
   const width = Math.max(...rows.map((r) => r.metric.length));
-  console.log(`\nToy-model quality, album seed ${seed} (held out)\n`);
+  console.log(`\nModel quality (toy models: album seed ${seed}, held out; faces: the real face-api model on ../shared/testdata)\n`);
   console.log(`${'metric'.padEnd(width)}  value    bar     result`);
   console.log(`${'-'.repeat(width)}  -------  ------  ------`);
   let failed = 0;

@@ -2,6 +2,7 @@
 import { ApiError } from '../../../common/api/api-error.ts';
 import { AskError } from '../ask/ask.service.ts';
 import { CaptionError } from '../captions/caption.service.ts';
+import { PeopleError } from '../faces/people.service.ts';
 import { FolderError } from '../library/library.service.ts';
 import { ModelProcessCrashedError, ModelRequestError } from '../model-process/model-process.client.ts';
 import { ModelUnavailableError } from '../models/model-locator.service.ts';
@@ -12,6 +13,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof SearchError) return new ApiError('invalid-query', error.message);
   if (error instanceof AskError) return new ApiError(error.code === 'not-in-library' ? 'not-found' : 'invalid-query', error.message);
   if (error instanceof CaptionError) return new ApiError(error.code === 'not-in-library' ? 'not-found' : 'invalid-input', error.message);
+  if (error instanceof PeopleError) return new ApiError(/^There is no /.test(error.message) ? 'not-found' : 'invalid-input', error.message);
   if (error instanceof ModelUnavailableError) return new ApiError('model-unavailable', error.message);
   if (error instanceof FolderError) return new ApiError('bad-folder', error.message);
   if (error instanceof ModelRequestError && (error.code === 'no-model' || error.code === 'no-search-model')) return new ApiError('model-unavailable', error.message);

@@ -62,6 +62,8 @@ export class LibrarySession {
         this.libraryChanged(0);
         await this.restartWatcher();
         this.startModelSwitch(); // no-op unless a switch is pending and not running (e.g. it waited for a folder)
+        // With face grouping on, new photos' faces are found in the background (People lists them).
+        void this.core().then((core) => core.scanFaces()).catch((error: Error) => this.log(`Finding faces failed: ${error.message}`));
       },
     );
   }

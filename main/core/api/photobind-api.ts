@@ -8,6 +8,7 @@ import { indexingHandlers } from './indexing.handlers.ts';
 import { libraryHandlers } from './library.handlers.ts';
 import type { LibrarySession } from './library-session.ts';
 import { modelsHandlers } from './models.handlers.ts';
+import { peopleHandlers } from './people.handlers.ts';
 import { photosHandlers } from './photos.handlers.ts';
 import { searchHandlers } from './search.handlers.ts';
 import { settingsHandlers } from './settings.handlers.ts';
@@ -24,6 +25,7 @@ export function createPhotobindApi(session: LibrarySession): ApiImplementation<P
       settings: settingsHandlers(session),
       albums: albumsHandlers(session),
       models: modelsHandlers(session),
+      people: peopleHandlers(session),
     },
     { events: session.events, toApiError },
   );

@@ -8,7 +8,8 @@
 // answer states what was found, with the photos as evidence; when nothing passes it says so.
 import type { Photo } from '../../../common/photo.types.ts';
 import type { ModelProcessClient } from '../model-process/model-process.client.ts';
-import type { SearchService } from '../search/search.service.ts';
+import { findPeopleInQuery } from '../faces/person-query.ts';
+import type { PeopleLookup, SearchService } from '../search/search.service.ts';
 import { ModelRequestError } from '../model-process/model-process.client.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
@@ -39,6 +40,8 @@ export class AskError extends Error {
 /** The neutral prompt a photo must be closer to the subject than to, to count as showing it. */
 const NEUTRAL_PROMPT = 'a photo';
 const MAX_CANDIDATES = 40;
+/** A question about a named person alone ("how many photos of Ann?") is counted over all their photos, up to this. */
+const MAX_PERSON_PHOTOS = 100_000;
 
 /** What the ask service reads of the library (the store satisfies it); nothing here writes. */
 export interface AskLibraryPort {
@@ -59,6 +62,7 @@ export class AskService {
     private readonly search: SearchService,
     private readonly models: () => Promise<ModelProcessClient>,
     private readonly conversations: ConversationRepository,
+    private readonly people?: () => Promise<PeopleLookup | undefined>,
   ) {}
 
   async conversation(photoPath: string): Promise<ChatMessage[]> {
@@ -93,16 +97,21 @@ export class AskService {
       ...(parsed.until ? { until: parsed.until } : {}),
       ...(place ? { area: boundingBox(place) } : {}),
     };
+    // A named person in the subject is a filter (search applies it); the rest describes what to verify.
+    const people = parsed.subject ? await this.people?.() : undefined;
+    const named = people ? findPeopleInQuery(parsed.subject, await people.names()) : undefined;
+    const described = named?.names.length ? named.rest : parsed.subject;
+    const limit = named?.names.length && !described ? MAX_PERSON_PHOTOS : MAX_CANDIDATES;
     // "photos from Lisbon" names no subject: every photo the filters keep, newest first.
     const candidates = parsed.subject
-      ? (await this.search.search(parsed.subject, { ...filters, limit: MAX_CANDIDATES })).map((c) => c.photo)
+      ? (await this.search.search(parsed.subject, { ...filters, limit })).map((c) => c.photo)
       : (await this.store.listPhotos(filters)).sort((a, b) => (b.takenAt ?? '').localeCompare(a.takenAt ?? '')).slice(0, MAX_CANDIDATES);
     options.signal?.throwIfAborted();
     // The SQL filter is a box; the place is a circle.
     const located = candidates.filter((p) => !place || (p.gps !== null && distanceKm(p.gps, place) <= place.radiusKm));
-    const photos = parsed.subject ? await this.verified(parsed.subject, located) : located;
+    const photos = described ? await this.verified(described, located) : located;
     // When search returned a full page, more photos may match beyond it: say "at least".
-    const answer = composeAnswer(parsed, photos.length, candidates.length >= MAX_CANDIDATES);
+    const answer = composeAnswer(parsed, photos.length, candidates.length >= limit);
     for (const word of answer.split(/(?<= )/)) {
       options.signal?.throwIfAborted();
       options.onToken?.(word);

@@ -36,8 +36,10 @@ export function registerLibraryInfoCommands(program: Command): void {
         const state = photo ? 'indexed' : problem!.permanent ? 'failed' : 'failed, will retry';
         // A video also says how long it is and how many moments of it were embedded.
         const video = photo && isVideoFormat(photo.format) ? await core.videos.describe(photo.contentHash) : null;
+        // Faces as fractions of the displayed photo, with their person (only while face grouping is on).
+        const faces = photo && core.faceGrouping ? await core.people.facesOfPhoto(photo.contentHash) : [];
         const info = photo
-          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash) }
+          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash), faces }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
         if (!photo) return console.log(`${terminalSafe(absolute)}\n  state: ${state}\n  problem: ${terminalSafe(problem!.reason)}`);
@@ -50,6 +52,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           ['caption', photo.caption],
           ['description', photo.description],
           ['keywords', photo.keywords.length ? photo.keywords.join(', ') : null],
+          ['people', faces.length ? faces.map((f) => f.name ?? (f.person ? `person ${f.person}` : 'unknown')).join(', ') : null],
           ['state', state],
           ['model', photo.modelId],
         ];

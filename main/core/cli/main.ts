@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
 import { registerModelsCommand } from './models.command.ts';
+import { registerPeopleCommand } from './people.command.ts';
 import { registerSearchCommands } from './search.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerCaptionCommand(program);
   registerModelsCommand(program);
   registerServeCommand(program);
+  registerPeopleCommand(program);
   return program;
 }
 

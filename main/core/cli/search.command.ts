@@ -11,6 +11,7 @@ interface SearchFlags {
   since?: string;
   until?: string;
   camera?: string;
+  person?: string;
   sort: 'relevance' | 'date';
   minScore?: number;
   paths?: boolean;
@@ -24,6 +25,7 @@ function addSearchFlags(command: Command): Command {
     .option('--since <date>', 'only photos taken on or after this date (YYYY-MM-DD)')
     .option('--until <date>', 'only photos taken on or before this date (YYYY-MM-DD)')
     .option('--camera <text>', 'only photos from a camera whose make or model contains this text')
+    .option('--person <name>', 'only photos of this named person (see `photobind people`)')
     .option('--sort <order>', 'relevance or date (newest first)', 'relevance')
     .option('--min-score <score>', 'drop results below this cosine similarity', (v) => Number(v))
     .option('--paths', 'print only the photos\' paths, one per line (for piping: | xargs, | fzf)')
@@ -43,6 +45,7 @@ export function toSearchOptions(flags: SearchFlags): SearchOptions {
     ...(flags.since ? { since: flags.since } : {}),
     ...(flags.until ? { until: flags.until } : {}),
     ...(flags.camera ? { camera: flags.camera } : {}),
+    ...(flags.person ? { person: flags.person } : {}),
     ...(flags.minScore !== undefined ? { minScore: flags.minScore } : {}),
   };
 }

@@ -13,10 +13,12 @@ export const LibrarySettingsSchema = z.object({
   autoCaption: z.boolean(),
   /** Preferred device; 'auto' picks the best that works. */
   device: z.string(),
+  /** Find faces and group them into people (opt-in, as Ente does: faces are personal data); switching it off deletes all face data. */
+  faceGrouping: z.boolean(),
 });
 export type LibrarySettings = z.infer<typeof LibrarySettingsSchema>;
 
-export const DEFAULT_SETTINGS: LibrarySettings = { version: 1, modelSet: 'default', roots: [], autoCaption: false, device: 'auto' };
+export const DEFAULT_SETTINGS: LibrarySettings = { version: 1, modelSet: 'default', roots: [], autoCaption: false, device: 'auto', faceGrouping: false };
 
 export class LibrarySettingsRepository {
   constructor(private readonly file: string) {}

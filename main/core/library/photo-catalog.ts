@@ -6,6 +6,7 @@
 // albums their photos by content hash.
 import type { LibraryFacets } from '../../../common/api/photobind.contract.ts';
 import type { Photo, SearchFilters } from '../../../common/photo.types.ts';
+import type { PeopleLookup } from '../search/search.service.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { cameraName } from '../../../common/camera-name.ts';
 
@@ -32,7 +33,11 @@ interface Catalog {
 export class PhotoCatalog {
   private catalog: Promise<Catalog> | undefined;
 
-  constructor(private readonly store: PhotoStoreRepository) {}
+  constructor(
+    private readonly store: PhotoStoreRepository,
+    /** Named people, for the person filter (undefined while face grouping is off). */
+    private readonly people: () => Promise<PeopleLookup | undefined> = () => Promise.resolve(undefined),
+  ) {}
 
   invalidate(): void {
     this.catalog = undefined;
@@ -93,7 +98,14 @@ export class PhotoCatalog {
   private async matchingEntries(filters: SearchFilters): Promise<CatalogEntry[]> {
     const { entries } = await this.load();
     const filtered = Object.values(filters).some((value) => value !== undefined && value !== '');
-    const allowed = filtered ? new Set(await this.store.matchingPaths(filters)) : null;
+    const { person, ...rest } = filters;
+    let contentHashes: string[] | undefined;
+    if (person) {
+      const people = await this.people();
+      if (!people) throw new Error('Face grouping is off in this library, so there are no people to filter by.');
+      contentHashes = [...(await people.contentHashesOfPerson(person))];
+    }
+    const allowed = filtered ? new Set(await this.store.matchingPaths({ ...rest, ...(contentHashes ? { contentHashes } : {}) })) : null;
     return allowed ? entries.filter((e) => allowed.has(e.path)) : entries;
   }
 

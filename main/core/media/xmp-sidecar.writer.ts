@@ -1,5 +1,6 @@
-// Writes a photo's caption and keywords to an XMP sidecar (dc:description, dc:subject) that Lightroom,
-// digiKam and darktable read, keeping every other byte of an existing sidecar as it was.
+// Writes a photo's caption, keywords and named face regions to an XMP sidecar (dc:description, dc:subject,
+// mwg-rs:Regions) that Lightroom, digiKam and darktable read, keeping every other byte of an existing
+// sidecar as it was.
 //
 // [Note: XMP sidecar naming]
 // Tools disagree on names: Lightroom writes `IMG_1.xmp` (only for proprietary RAWs; for JPEG, TIFF, PNG
@@ -20,6 +21,9 @@ import { PHOTO_EXTENSIONS } from './photo-format.ts';
 
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 const DC_NS = 'http://purl.org/dc/elements/1.1/';
+const MWG_RS_NS = 'http://www.metadataworkinggroup.com/schemas/regions/';
+const ST_AREA_NS = 'http://ns.adobe.com/xmp/sType/Area#';
+const ST_DIM_NS = 'http://ns.adobe.com/xap/1.0/sType/Dimensions#';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const RAW_EXTENSIONS: ReadonlySet<string> = new Set(['.dng', '.cr2', '.cr3', '.nef', '.arw', '.orf', '.rw2', '.raf']);
 const MAX_SIDECAR_BYTES = 16 * 1024 * 1024;
@@ -37,6 +41,20 @@ export interface SidecarFields {
    * written only if it returns true. Lets a caller protect a description a person wrote elsewhere.
    */
   replaceDescriptionIf?: (current: string | null) => boolean;
+  /**
+   * Named face regions (mwg-rs:Regions): replace the sidecar's Face regions; other regions (pets,
+   * focus points) are kept. `null` or no regions removes the Face regions. In MWG terms: stored-image
+   * frame, normalised centres (see [Note: MWG face regions and orientation] in main/core/faces).
+   */
+  faceRegions?: MwgRegionsField | null;
+}
+
+/** Face regions as the MWG struct stores them. */
+export interface MwgRegionsField {
+  /** The stored image's size in pixels (before EXIF orientation). */
+  appliedToDimensions: { w: number; h: number };
+  /** Normalised centre x/y and size w/h in the stored image. */
+  regions: Array<{ name: string | null; x: number; y: number; w: number; h: number }>;
 }
 
 export interface SidecarWriteResult {
@@ -88,8 +106,10 @@ export async function writeSidecar(photoPath: string, fields: SidecarFields): Pr
   if (!target.exists) {
     const descriptionWritten = Boolean(cleanText(fields.description ?? '')) && (fields.replaceDescriptionIf?.(null) ?? true);
     const content = { description: descriptionWritten ? fields.description : undefined, keywords: fields.keywords };
-    if (!descriptionWritten && !cleanKeywords(fields.keywords ?? []).length) return { sidecarPath: target.path, created: false, changed: false, descriptionWritten: false };
-    await writeAtomic(target.path, Buffer.from(newXmpPacket(content), 'utf8'), undefined);
+    const hasRegions = (fields.faceRegions?.regions.length ?? 0) > 0;
+    if (!descriptionWritten && !cleanKeywords(fields.keywords ?? []).length && !hasRegions) return { sidecarPath: target.path, created: false, changed: false, descriptionWritten: false };
+    const packet = hasRegions ? updateFaceRegions(newXmpPacket(content), fields.faceRegions!) : newXmpPacket(content);
+    await writeAtomic(target.path, Buffer.from(packet, 'utf8'), undefined);
     return { sidecarPath: target.path, created: true, changed: true, descriptionWritten };
   }
   const info = await stat(target.path);
@@ -133,6 +153,11 @@ export function newXmpPacket(fields: Pick<SidecarFields, 'description' | 'keywor
  * well-formed XML or has no rdf:RDF.
  */
 export function updateXmpText(text: string, fields: SidecarFields): { text: string; descriptionWritten: boolean } {
+  if (fields.faceRegions !== undefined) {
+    const { faceRegions, ...rest } = fields;
+    const updated = updateXmpText(text, rest);
+    return { text: updateFaceRegions(updated.text, faceRegions), descriptionWritten: updated.descriptionWritten };
+  }
   const roots = parseXml(text);
   const rdf = findAll(roots, (e) => e.uri === RDF_NS && e.local === 'RDF')[0];
   if (!rdf) throw new Error('no rdf:RDF element, so it is not XMP');
@@ -203,6 +228,100 @@ export function updateXmpText(text: string, fields: SidecarFields): { text: stri
   let out = text;
   for (const edit of edits) out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
   return { text: out, descriptionWritten: wantDescription && Boolean(cleanText(newFields.description ?? '')) };
+}
+
+/**
+ * Replaces the Face regions of an XMP document's mwg-rs:Regions by splicing: the old Regions struct is
+ * rewritten in place (other region types and their namespace declarations copied verbatim) or a new one
+ * is added to an rdf:Description; every other byte stays as it was. Throws if the text is not XMP.
+ */
+export function updateFaceRegions(text: string, field: MwgRegionsField | null): string {
+  const roots = parseXml(text);
+  const rdf = findAll(roots, (e) => e.uri === RDF_NS && e.local === 'RDF')[0];
+  if (!rdf) throw new Error('no rdf:RDF element, so it is not XMP');
+  const descriptions = findAll(rdf.children, (e) => e.uri === RDF_NS && e.local === 'Description');
+  const existing = descriptions.flatMap((d) => d.children.filter((c) => c.uri === MWG_RS_NS && c.local === 'Regions').map((regions) => ({ host: d, regions })));
+  const kept: string[] = [];
+  const keptDeclarations: string[] = [];
+  let keptDimensions: string | undefined;
+  for (const { regions } of existing) {
+    for (const item of findAll(regions.children, (e) => e.uri === RDF_NS && e.local === 'li')) {
+      const type = regionType(item);
+      if (type !== null && type.toLowerCase() !== 'face') kept.push(text.slice(item.start, item.end));
+    }
+    keptDeclarations.push(...regions.attrs.filter((a) => a.qname.startsWith('xmlns:')).map((a) => text.slice(a.start, a.end).trim()));
+    const dims = findAll(regions.children, (e) => e.uri === MWG_RS_NS && e.local === 'AppliedToDimensions')[0];
+    if (dims) keptDimensions ??= text.slice(dims.start, dims.end);
+  }
+  const regions = field?.regions ?? [];
+  const edits: Edit[] = existing.map(({ regions: old }) => ({ start: lineStart(text, old.start), end: old.end, insert: '' }));
+  if (regions.length || kept.length) {
+    const host = existing[0]?.host ?? descriptions.find((d) => prefixFor(d, MWG_RS_NS) !== undefined) ?? descriptions[0];
+    if (!host) throw new Error('rdf:RDF has no rdf:Description to hold the face regions');
+    const rdfPrefix = prefixFor(host, RDF_NS);
+    if (rdfPrefix === undefined) throw new Error('the rdf namespace has no prefix');
+    const declarations: string[] = [];
+    const prefixOf = (uri: string, wanted: string): string => {
+      const bound = prefixFor(host, uri);
+      if (bound !== undefined) return bound;
+      declarations.push(`xmlns:${wanted}="${uri}"`);
+      return wanted;
+    };
+    const mwg = prefixOf(MWG_RS_NS, 'mwg-rs');
+    const area = prefixOf(ST_AREA_NS, 'stArea');
+    const dim = prefixOf(ST_DIM_NS, 'stDim');
+    for (const declaration of keptDeclarations) {
+      const prefix = declaration.slice(6, declaration.indexOf('='));
+      if (!declarations.some((d) => d.startsWith(`xmlns:${prefix}=`))) declarations.push(declaration);
+    }
+    const hostIndent = indentOf(text, host.start);
+    const indent = existing[0] ? indentOf(text, existing[0].regions.start) : host.children[0] ? indentOf(text, host.children[0].start) : hostIndent + ' ';
+    const number = (value: number) => String(Math.round(value * 1e6) / 1e6);
+    const lines = [
+      `${indent}<${mwg}:Regions ${rdfPrefix}:parseType="Resource"${declarations.map((d) => ` ${d}`).join('')}>`,
+      field && regions.length
+        ? `${indent} <${mwg}:AppliedToDimensions ${dim}:w="${Math.round(field.appliedToDimensions.w)}" ${dim}:h="${Math.round(field.appliedToDimensions.h)}" ${dim}:unit="pixel"/>`
+        : keptDimensions ? `${indent} ${keptDimensions}` : undefined,
+      `${indent} <${mwg}:RegionList>`,
+      `${indent}  <${rdfPrefix}:Bag>`,
+      ...regions.flatMap((r) => [
+        `${indent}   <${rdfPrefix}:li ${rdfPrefix}:parseType="Resource">`,
+        `${indent}    <${mwg}:Area ${area}:x="${number(r.x)}" ${area}:y="${number(r.y)}" ${area}:w="${number(r.w)}" ${area}:h="${number(r.h)}" ${area}:unit="normalized"/>`,
+        ...(r.name?.trim() ? [`${indent}    <${mwg}:Name>${escapeXml(r.name.trim())}</${mwg}:Name>`] : []),
+        `${indent}    <${mwg}:Type>Face</${mwg}:Type>`,
+        `${indent}   </${rdfPrefix}:li>`,
+      ]),
+      ...kept.map((item) => `${indent}   ${item}`),
+      `${indent}  </${rdfPrefix}:Bag>`,
+      `${indent} </${mwg}:RegionList>`,
+      `${indent}</${mwg}:Regions>`,
+    ].filter((line): line is string => line !== undefined);
+    const body = lines.map((line) => `\n${line}`).join('');
+    if (existing[0]) {
+      const at = lineStart(text, existing[0].regions.start);
+      edits[0] = { start: at, end: existing[0].regions.end, insert: body };
+    } else if (host.selfClosing) {
+      edits.push({ start: host.openEnd - 2, end: host.openEnd, insert: `>${body}\n${hostIndent}</${host.qname}>` });
+    } else {
+      const at = contentEnd(text, host);
+      edits.push({ start: at, end: at, insert: body });
+    }
+  }
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const edit of edits) out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
+  return out;
+}
+
+/** mwg-rs:Type of a region item, as an attribute or element, on the item or its rdf:Description. */
+function regionType(item: XmlElement): string | null {
+  for (const node of [item, ...item.children.filter((c) => c.uri === RDF_NS && c.local === 'Description')]) {
+    const attr = node.attrs.find((a) => a.uri === MWG_RS_NS && a.local === 'Type');
+    if (attr) return attr.value.trim();
+    const child = node.children.find((c) => c.uri === MWG_RS_NS && c.local === 'Type');
+    if (child) return child.text.trim();
+  }
+  return null;
 }
 
 /**
@@ -291,7 +410,7 @@ async function writeAtomic(file: string, data: Uint8Array, mode: number | undefi
 // A minimal, offset-keeping XML reader: enough to find elements and attributes by namespace and splice
 // the text. It accepts the XML that XMP tools write (no DTD entities) and rejects what is not well formed.
 
-interface XmlAttr {
+export interface XmlAttr {
   qname: string;
   local: string;
   uri: string | undefined;
@@ -301,7 +420,7 @@ interface XmlAttr {
   end: number;
 }
 
-interface XmlElement {
+export interface XmlElement {
   qname: string;
   local: string;
   uri: string | undefined;
@@ -328,7 +447,8 @@ interface Edit {
 
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]*/y;
 
-function parseXml(text: string): XmlElement[] {
+/** Parses XML text keeping offsets (see above); throws on text that is not well-formed. */
+export function parseXml(text: string): XmlElement[] {
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   let i = 0;
@@ -448,7 +568,7 @@ function decodeEntities(value: string): string {
   });
 }
 
-function findAll(elements: XmlElement[], test: (e: XmlElement) => boolean): XmlElement[] {
+export function findAll(elements: XmlElement[], test: (e: XmlElement) => boolean): XmlElement[] {
   const found: XmlElement[] = [];
   const walk = (list: XmlElement[]) => {
     for (const element of list) {

@@ -1,6 +1,7 @@
 // Messages between the core and the model process (see [Note: why ML runs in its own process]).
 // Sent with Node's 'advanced' serialization, so Float32Array and Buffer cross without copies to JSON.
 import type { ProblemKind } from '../../../common/photo.types.ts';
+import type { DetectedFace } from '../faces/face-model.ts';
 import type { PhotoMetadata } from '../media/photo-metadata.reader.ts';
 import type { InferenceDtype } from '../models/inference/model-folder.ts';
 import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
@@ -73,10 +74,16 @@ export type WorkerRequest =
   | { id: number; type: 'videoMoments'; item: IndexItem }
   | { id: number; type: 'caption'; path: string; maxNewTokens?: number }
   | { id: number; type: 'ask'; path: string; messages: Array<{ role: 'user' | 'assistant'; content: string }>; maxNewTokens?: number }
+  | { id: number; type: 'detectFaces'; path: string }
   | { id: number; type: 'cancel'; target: number };
 
 /** Codes of WorkerError (typed, so nobody matches message text). */
 export type WorkerErrorCode = 'no-search-model' | 'no-model' | 'model-failed' | 'failed';
+
+/** Faces of one photo: detected, each with the name an XMP face region (sidecar or embedded) gives it. */
+export interface FaceDetectionResult {
+  faces: Array<DetectedFace & { xmpName: string | null }>;
+}
 
 export interface WorkerError {
   code: WorkerErrorCode;
@@ -96,4 +103,5 @@ export interface WorkerResultMap {
   videoMoments: VideoMomentsResult;
   caption: string;
   ask: string;
+  detectFaces: FaceDetectionResult;
 }

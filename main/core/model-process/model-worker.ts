@@ -6,6 +6,8 @@
 // restart (the client re-runs the batch photo by photo and marks a photo that crashes it twice).
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import type { DeviceType } from '@huggingface/transformers';
+import { createFaceAnalyzer, MAX_FACE_INPUT_SIDE, type FaceAnalyzer } from '../faces/face-detector.inference.ts';
+import { namesForFaces, readPhotoFaceRegions } from '../faces/xmp-face-regions.ts';
 import { decodePhoto } from '../media/photo-decoder.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
 import { toPhotoProblem } from '../media/photo-problem.ts';
@@ -16,7 +18,7 @@ import { modelInputSide } from '../models/model-input-side.ts';
 import { videoMoments } from '../video/video-moments.inference.ts';
 import { candidateDevices } from './device-selection.ts';
 import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
-import type { AnalysisName, AnalysisOutcome, DeviceReport, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
+import type { AnalysisName, AnalysisOutcome, DeviceReport, FaceDetectionResult, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
 import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
 
 type ClipModel = Awaited<ReturnType<typeof createClipModel>>;
@@ -29,6 +31,7 @@ let clip: Promise<ClipModel> | undefined;
 let captioner: Promise<Captioner> | undefined;
 let chat: Promise<VisualChat> | undefined;
 let clipSide: Promise<number> | undefined;
+let faceAnalyzer: FaceAnalyzer | undefined;
 const cancellations = new Map<number, AbortController>();
 const analyzers = new Map<AnalysisName, Promise<PhotoAnalyzer>>();
 
@@ -181,6 +184,17 @@ async function pixelsOf(photoPath: string) {
   return photo.modelPixels;
 }
 
+/** Faces of a photo, upright, at up to MAX_FACE_INPUT_SIDE, named from the photo's XMP face regions where they overlap. */
+async function detectFaces(photoPath: string): Promise<FaceDetectionResult> {
+  const photo = await decodePhoto(photoPath, { modelSide: MAX_FACE_INPUT_SIDE });
+  if (photo.status === 'unsupported') throw photo.problem;
+  faceAnalyzer ??= createFaceAnalyzer({ threads: init?.threads ?? 1 });
+  const faces = await faceAnalyzer.detect(photo.modelPixels);
+  const regions = faces.length ? await readPhotoFaceRegions(photoPath, { width: photo.width, height: photo.height, orientation: photo.metadata.orientation }) : undefined;
+  const names = regions ? namesForFaces(faces.map((f) => f.box), regions.regions) : faces.map(() => null);
+  return { faces: faces.map((face, i) => ({ ...face, xmpName: names[i] ?? null })) };
+}
+
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'init':
@@ -211,6 +225,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         cancellations.delete(request.id);
       }
     }
+    case 'detectFaces':
+      return detectFaces(request.path);
     case 'cancel':
       cancellations.get(request.target)?.abort();
       return null;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
 import type { MomentsRepository } from '../storage/moments.repository.ts';
+import { findPeopleInQuery } from '../faces/person-query.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { mergeMomentHits } from './moment-ranking.ts';
@@ -37,6 +38,9 @@ export interface RankedSearch {
   background: number | null;
 }
 
+/** Search options with a person filter resolved to the person's photo contents. */
+type FilteredOptions = SearchOptions & { contentHashes?: string[] };
+
 export class SearchError extends Error {
   constructor(message: string) {
     super(message);
@@ -64,6 +68,13 @@ export function sortByDate(hits: SearchHit[]): SearchHit[] {
   });
 }
 
+/** Named people, for the person filter (the people service). */
+export interface PeopleLookup {
+  names(): Promise<string[]>;
+  /** Content hashes of the photos of the person named `name`; throws a clear error for an unknown name. */
+  contentHashesOfPerson(name: string): Promise<Set<string>>;
+}
+
 export class SearchService {
   private readonly backgroundCache = new Map<string, number>();
 
@@ -74,6 +85,7 @@ export class SearchService {
     private readonly activeModel: () => string,
     /** Videos' moments, when the library has them (see [Note: a video ranks by its best moment]). */
     private readonly moments?: MomentsRepository,
+    private readonly people?: () => Promise<PeopleLookup | undefined>,
   ) {}
 
   /** A photo named by a typed path, as written or with its links resolved ([Note: symlinked folders]). */
@@ -89,8 +101,40 @@ export class SearchService {
     return (await this.searchRanked(query, options)).hits;
   }
 
-  /** Like search, with the weaker matches below the floor and the "no good matches" verdict. */
+  /**
+   * Like search, with the weaker matches below the floor and the "no good matches" verdict.
+   * `options.person`, or a query word that is a named person's name, keeps only that person's photos,
+   * and the rest of the query ranks them ("Ann at the beach"). A query that is only a name lists the
+   * person's photos, newest first.
+   */
   async searchRanked(query: string, options: SearchOptions = {}): Promise<RankedSearch> {
+    const people = await this.people?.();
+    if (!people) {
+      if (options.person) throw new SearchError('Face grouping is off in this library, so there are no people to search by.');
+      return this.searchRankedText(query, options);
+    }
+    const names = [...(options.person ? [options.person] : [])];
+    let text = query;
+    if (!options.person && !query.includes('/') && !/[+-]/.test(query)) {
+      const found = findPeopleInQuery(query, await people.names());
+      names.push(...found.names);
+      if (found.names.length) text = found.rest;
+    }
+    if (names.length === 0) return this.searchRankedText(query, options);
+    // Several people: photos with all of them.
+    let hashes: Set<string> | undefined;
+    for (const name of names) {
+      const own = await people.contentHashesOfPerson(name);
+      hashes = hashes ? new Set([...hashes].filter((h) => own.has(h))) : own;
+    }
+    const filtered = { ...options, contentHashes: [...hashes!] };
+    if (text.trim()) return this.searchRankedText(text, filtered);
+    const photos = await this.store.listPhotos(pickFilters(filtered));
+    const hits = sortByDate(photos.map((photo) => ({ photo, score: 1 }))).slice(0, options.limit ?? 20);
+    return { hits, weaker: [], goodMatches: hits.length > 0, background: null };
+  }
+
+  private async searchRankedText(query: string, options: FilteredOptions): Promise<RankedSearch> {
     const terms = parseQuery(query);
     if (terms.length === 0) throw new SearchError('The search is empty: type a few words, e.g. "red car at night".');
     const vectors: Float32Array[] = new Array<Float32Array>(terms.length);
@@ -150,7 +194,7 @@ export class SearchService {
    * Scores shown stay cosine similarities; full-text hits are exempt from the relevance floor. A query the
    * full-text parser cannot read falls back to the vector ranking alone.
    */
-  private async hybrid(text: string, vector: Float32Array, modelId: string, options: SearchOptions): Promise<Ranked> {
+  private async hybrid(text: string, vector: Float32Array, modelId: string, options: FilteredOptions): Promise<Ranked> {
     const limit = options.limit ?? 20;
     const filter = { ...pickFilters(options), modelId };
     const [vectorHits, textPhotos] = await Promise.all([this.vectorHits(vector, modelId, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
@@ -196,7 +240,7 @@ export class SearchService {
     return hits;
   }
 
-  private async nearest(vector: Float32Array, modelId: string, options: SearchOptions): Promise<Ranked> {
+  private async nearest(vector: Float32Array, modelId: string, options: FilteredOptions): Promise<Ranked> {
     const limit = options.limit ?? 20;
     const filter = { ...pickFilters(options), modelId };
     const hits = await this.vectorHits(vector, modelId, limit, filter);
@@ -263,7 +307,7 @@ function looksLikePath(text: string): boolean {
 }
 
 /** The photo filters among the search options (the store's typed query takes nothing else). */
-function pickFilters(options: SearchOptions): SearchFilters {
-  const { folder, since, until, camera, area } = options;
-  return { ...(folder ? { folder } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(camera ? { camera } : {}), ...(area ? { area } : {}) };
+function pickFilters(options: FilteredOptions): PhotoQuery {
+  const { folder, since, until, camera, area, contentHashes } = options;
+  return { ...(folder ? { folder } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(camera ? { camera } : {}), ...(area ? { area } : {}), ...(contentHashes ? { contentHashes } : {}) };
 }

@@ -7,13 +7,14 @@ import { GalleryState } from './gallery.svelte.ts';
 import { IndexingState } from './indexing.svelte.ts';
 import { LibraryState } from './library.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
+import { PeopleState } from './people.svelte.ts';
 import { SearchState } from './search.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 import { RouterState } from './router.svelte.ts';
 import { ThemeState } from './theme.svelte.ts';
 import { ViewerState } from './viewer.svelte.ts';
 
-export type Dialog = 'add-folder' | 'settings' | 'problems';
+export type Dialog = 'add-folder' | 'settings' | 'problems' | 'people';
 
 export class AppState {
   readonly library: LibraryState;
@@ -26,6 +27,7 @@ export class AppState {
   readonly albums: AlbumsState;
   readonly router: RouterState;
   readonly selection: SelectionState;
+  readonly people: PeopleState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -50,6 +52,7 @@ export class AppState {
     this.albums = new AlbumsState(api, this.gallery);
     this.selection = new SelectionState(api, this.gallery, this.albums);
     this.router = new RouterState({ api, search: this.search, viewer: this.viewer, albums: this.albums });
+    this.people = new PeopleState(api);
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
