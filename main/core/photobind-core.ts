@@ -35,6 +35,7 @@ import { VideoIndexService } from './video/video-index.service.ts';
 import { VideoMomentsService } from './video/video-moments.service.ts';
 import { FacesRepository } from './storage/faces.repository.ts';
 import { PeopleService, type FaceScanSummary } from './faces/people.service.ts';
+import { FacesStage } from './faces/faces.stage.ts';
 import { FACE_MODEL_ID } from './faces/face-model.ts';
 import { SerialWork } from './serial-work.ts';
 
@@ -129,6 +130,12 @@ export class PhotobindCore {
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup);
     this.faceGrouping = settings.faceGrouping;
+    this.analysisStages.push(
+      new FacesStage(this.people, () => this.faceGrouping, async (photoPath) => {
+        const photo = await store.getPhoto(photoPath);
+        return photo ? { width: photo.width, height: photo.height, orientation: (await readPhotoMetadata(photoPath)).orientation } : null;
+      }),
+    );
   }
 
   /** Whether faces are found and grouped (the library's privacy switch). */
@@ -139,6 +146,8 @@ export class PhotobindCore {
     await new LibrarySettingsRepository(this.layout.settings).update((s) => ({ ...s, faceGrouping: enabled }));
     this.faceGrouping = enabled;
     if (!enabled) await this.people.deleteAll();
+    // The model process loads (or drops) the faces analyzer only when it starts.
+    await this.restartModels();
   }
 
   /** Writes named faces into the photos' XMP sidecars (MWG regions), for other photo tools. */

@@ -39,11 +39,11 @@ describe.skipIf(!FACES_DIR || !IMMICH_ASSETS)(`photobind people (${FACES_DIR && 
     album = path.join(tmp, 'album');
     library = path.join(tmp, 'library');
     await fs.mkdir(album);
-    for (const name of ['obama-1.jpg', 'obama-2.jpg', 'obama-partial-face.jpg', 'biden-1.jpg', 'two-people.jpg']) await fs.copyFile(path.join(FACES_DIR!, name), photo(name));
+    for (const name of ['obama-1.jpg', 'obama-2.jpg', 'biden-1.jpg', 'two-people.jpg']) await fs.copyFile(path.join(FACES_DIR!, name), photo(name));
     await fs.copyFile(path.join(IMMICH_ASSETS!, 'metadata/faces/portrait-orientation-6.jpg'), photo('curie.jpg'));
     await fs.copyFile(path.join(IMMICH_ASSETS!, 'albums/nature/prairie_falcon.jpg'), photo('falcon.jpg'));
     const indexed = await json<{ indexed: number; faces: unknown }>('index', album, '--models', 'toy');
-    expect(indexed).toMatchObject({ indexed: 7, faces: null }); // face grouping is opt-in
+    expect(indexed).toMatchObject({ indexed: 6, faces: null }); // face grouping is opt-in
   }, SLOW);
   afterAll(async () => fs.rm(tmp, { recursive: true, force: true }));
 
@@ -55,6 +55,9 @@ describe.skipIf(!FACES_DIR || !IMMICH_ASSETS)(`photobind people (${FACES_DIR && 
 
   it('groups the faces into people, names people from XMP regions, and answers by person', async () => {
     expect(await json('people', 'on')).toMatchObject({ faceGrouping: true });
+    // A photo added now gets its faces in the index pass itself (the faces stage, on the same decode).
+    await fs.copyFile(path.join(FACES_DIR!, 'obama-partial-face.jpg'), photo('obama-partial-face.jpg'));
+    expect(await json('index', album)).toMatchObject({ indexed: 1, faces: { scanned: 0, found: 0 } });
     const people = await json<Person[]>('people');
     const byPhotos = (names: string[]) => people.find((p) => JSON.stringify(p.photos) === JSON.stringify(names.map(photo).sort()));
     const obama = byPhotos(['obama-1.jpg', 'obama-2.jpg', 'obama-partial-face.jpg', 'two-people.jpg']);

@@ -2,7 +2,7 @@
 import type { FaceDetectionResult } from '../model-process/model-process.protocol.ts';
 import type { FaceScan, FacesRepository, StoredFace } from '../storage/faces.repository.ts';
 import { writeSidecar } from '../media/xmp-sidecar.writer.ts';
-import { FACE_MODEL_ID } from './face-model.ts';
+import { FACE_MODEL_ID, type DetectedFace } from './face-model.ts';
 import { toMwgRegionsField, type DisplayedImage } from './xmp-face-regions.ts';
 import { PeopleGrouping, PeopleGroupingError, type PersonView } from './people-grouping.ts';
 
@@ -115,6 +115,20 @@ export class PeopleService {
       if (xmpNames.size) await this.nameFromRegions(xmpNames);
     }
     return summary;
+  }
+
+  /**
+   * Stores the faces the faces stage found in photo contents, groups them, and names unnamed people from
+   * the photos' XMP face regions (`xmpNames[i]` for face i of that content).
+   */
+  async addDetected(all: ReadonlyArray<{ contentHash: string; faces: readonly DetectedFace[]; xmpNames: ReadonlyArray<string | null> }>): Promise<void> {
+    // A content already scanned by this face model (e.g. by `people on`) keeps its faces, ids and corrections.
+    const scanned = await this.repository.scannedHashes(FACE_MODEL_ID);
+    const items = all.filter((item) => !scanned.has(item.contentHash));
+    await this.addScans(items.map(({ contentHash, faces }) => ({ contentHash, faces: faces.map(({ box, score, descriptor }) => ({ box, score, descriptor })) })), FACE_MODEL_ID);
+    const names = new Map<string, string>();
+    for (const item of items) item.xmpNames.forEach((name, index) => name && names.set(`${item.contentHash}:${index}`, name));
+    if (names.size) await this.nameFromRegions(names);
   }
 
   /** Unnamed people take the name an XMP face region gives one of their faces. */

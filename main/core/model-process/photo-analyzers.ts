@@ -31,4 +31,13 @@ export type AnalyzerFactory = (spec: AnalyzerSpec, environment: AnalyzerEnvironm
  * Factories by analysis name. Each is imported lazily, so a model process that runs no analysis never
  * loads its runtime (onnxruntime sessions, tfjs).
  */
-export const ANALYZER_FACTORIES: Partial<Record<AnalysisName, () => Promise<AnalyzerFactory>>> = {};
+export const ANALYZER_FACTORIES: Partial<Record<AnalysisName, () => Promise<AnalyzerFactory>>> = {
+  // face-api on tfjs wasm (see [Note: face-api on tfjs-core + wasm in Node]); its weights ship in the package.
+  faces: async () => {
+    const { createFaceAnalyzer, MAX_FACE_INPUT_SIDE } = await import('../faces/face-detector.inference.ts');
+    return (_spec, environment) => {
+      const analyzer = createFaceAnalyzer({ threads: environment.threads });
+      return Promise.resolve({ longestSide: MAX_FACE_INPUT_SIDE, analyze: (image) => analyzer.detect(image) });
+    };
+  },
+};
