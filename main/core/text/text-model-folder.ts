@@ -55,8 +55,17 @@ function listFiles(folder: string, depth: number, prefix = ''): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
     const relative = path.join(prefix, entry.name);
-    if (entry.isDirectory() && depth > 0 && !entry.name.startsWith('.')) found.push(...listFiles(folder, depth - 1, relative));
-    else if (entry.isFile()) found.push(relative);
+    // Follow symbolic links: an imported model may link to files kept elsewhere.
+    let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
+    if (entry.isSymbolicLink()) {
+      try {
+        kind = statSync(path.join(folder, relative));
+      } catch {
+        continue; // a dangling link
+      }
+    }
+    if (kind.isDirectory() && depth > 0 && !entry.name.startsWith('.')) found.push(...listFiles(folder, depth - 1, relative));
+    else if (kind.isFile()) found.push(relative);
   }
   return found;
 }
