@@ -13,6 +13,8 @@ import { bareNodeStartMs, benchCliLatency, cliLatencyTable, makeDemoLibrary } fr
 import { benchFaces } from './faces.bench.ts';
 import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.ts';
 import { benchIndexingMemory } from './memory.bench.ts';
+import { benchTextReading } from './ocr.bench.ts';
+import { MAX_TEXT_IMAGE_SIDE } from '../main/core/text/text-reader.inference.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
 import { benchSearchLatency } from './search-latency.bench.ts';
 import { benchVideoIndexing, renderBenchVideo } from './video.bench.ts';
@@ -135,6 +137,17 @@ try {
   });
   // Face engine on the shared real-face photos (prints its own tables; says why when they are absent).
   await section('faces', () => benchFaces(threads));
+  await section('ocr', async () => {
+    const runs = quick ? 1 : 3;
+    const ocr = await benchTextReading(tmp, threads, runs);
+    results.add({
+      id: 'ocr',
+      title: `Reading text in 12 MP photos (bundled PP-OCRv4, ${threads} threads, median of ${runs} runs after a warm-up); decode includes the downscale to ${MAX_TEXT_IMAGE_SIDE} px; bound: the same decode without text pixels; target 1.5 s per photo on 2 cores`,
+      header: ['photo', 'MP', 'lines read', 'decode with text pixels (ms)', 'same decode without (ms, bound)', 'read text (ms)', 'decode + read, wall (ms)', 'decode + read, CPU (ms)'],
+      keyColumns: 1,
+      rows: ocr.map((r) => [r.photo, r.megapixels, String(r.lines), r.decodeMs, r.decodeWithoutTextMs, r.readMs, r.totalMs, r.cpuMs]),
+    });
+  });
 } finally {
   await fs.rm(tmp, { recursive: true, force: true });
   printTable('This run', ['section', 'seconds'], [...sectionTimes, ['benchmark process peak RSS (MB)', mb(rss.stop())]]);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { method } from '../contract-kit.ts';
 
-export const ModelTaskSchema = z.enum(['clip', 'caption', 'ask']);
+export const ModelTaskSchema = z.enum(['clip', 'caption', 'ask', 'text']);
 
 /** A search-model switch in progress: photos are re-embedded by the new model while searches use the old one. */
 export const ModelSwitchStateSchema = z.object({

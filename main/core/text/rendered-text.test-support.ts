@@ -2,7 +2,7 @@
 // Each line is drawn alone (font, size, colour, letter spacing), turned, trimmed to learn its exact
 // box, then placed on a background (flat, gradient, or a real photo when given); "photographed"
 // pictures get blur, noise, uneven light and JPEG compression.
-import sharp from 'sharp';
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 
 export interface RenderedLine {
   text: string;
@@ -82,7 +82,7 @@ async function renderLine(style: LineStyle): Promise<{ data: Buffer; width: numb
   return { data, width: info.width, height: info.height };
 }
 
-async function backgroundOf(spec: TextImageSpec): Promise<sharp.Sharp> {
+async function backgroundOf(spec: TextImageSpec): Promise<Sharp> {
   const { width, height } = spec;
   const background = spec.background ?? '#ffffff';
   if (typeof background === 'string') return sharp({ create: { width, height, channels: 3, background } });
@@ -110,7 +110,7 @@ export async function renderTextImage(spec: TextImageSpec): Promise<RenderedText
   }
   let y = Math.floor(random() * (spec.height - total));
   const lines: RenderedLine[] = [];
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   for (const { image, style } of rendered) {
     const x = Math.floor(random() * (spec.width - image.width));
     composites.push({ input: image.data, left: x, top: y });
@@ -132,7 +132,7 @@ export async function renderTextImage(spec: TextImageSpec): Promise<RenderedText
 }
 
 /** Blur, uneven light, sensor noise and JPEG compression, as a phone photo of a sign would have. */
-async function photograph(picture: sharp.Sharp, width: number, height: number, random: () => number): Promise<sharp.Sharp> {
+async function photograph(picture: Sharp, width: number, height: number, random: () => number): Promise<Sharp> {
   const blurred = await picture.blur(0.6 + random() * 0.6).raw().toBuffer();
   const noisy = Buffer.alloc(blurred.length);
   const cx = random() * width;

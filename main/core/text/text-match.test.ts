@@ -6,6 +6,7 @@ describe('normaliseText / compactText', () => {
   it('folds case, accents, compatibility forms and white space', () => {
     expect(normaliseText('  Café  CRÈME\n brûlée ')).toBe('cafe creme brulee');
     expect(normaliseText('ﬁne Ｆｕｌｌｗｉｄｔｈ')).toBe('fine fullwidth');
+    expect(normaliseText('Mızıka Straße Øl Łódź')).toBe('mizika strasse ol lodz');
     expect(compactText('RE16 TGK')).toBe('re16tgk');
     expect(compactText('F.U.N. 015 — Blonde!')).toBe('fun015blonde');
   });

@@ -10,9 +10,18 @@
 // the query is searched by meaning. Words of one character are ignored by the plain match (they would
 // match nearly every photo with text); quote them to search for them.
 
-/** Lower case, accents removed (NFKD, combining marks dropped), runs of white space as one space. */
+/** Latin letters that NFKD does not split into a base letter and an accent. */
+const FOLDS: Record<string, string> = { ı: 'i', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ß: 'ss', æ: 'ae', œ: 'oe' };
+
+/** Lower case, accents removed (NFKD, combining marks dropped, ı ø ł ß … folded), runs of white space as one space. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[ıøłđðþßæœ]/gu, (letter) => FOLDS[letter] ?? letter)
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 /** normaliseText with everything but letters and digits removed: "RE16 TGK" → "re16tgk". */

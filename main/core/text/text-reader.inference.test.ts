@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../media/photo-decoder.ts';
+import { getModelEntry, MODEL_SETS, setsUsing } from '../models/model-catalog.ts';
 import { makeTempDir, REAL_PHOTOS, REAL_PHOTOS_SKIP_NOTE } from '../media/media-test-files.test-support.ts';
 import { randomTextSpec, renderTextImage, type RenderedLine, type RenderedTextImage } from './rendered-text.test-support.ts';
 import { compactText } from './text-match.ts';
@@ -144,7 +145,7 @@ describe('EXIF orientation', () => {
 
   const craftBeer = REAL_PHOTOS && path.join(REAL_PHOTOS, 'immich-test-assets/albums/text/craft-beer.jpg');
   it.skipIf(!craftBeer || !existsSync(craftBeer))(`reads a real photo (craft-beer.jpg) stored with orientation 6 the same as upright${REAL_PHOTOS ? '' : ` (${REAL_PHOTOS_SKIP_NOTE})`}`, async () => {
-    const { data, info } = await sharp(craftBeer!).rotate().resize(MAX_TEXT_IMAGE_SIDE, MAX_TEXT_IMAGE_SIDE, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(craftBeer).rotate().resize(MAX_TEXT_IMAGE_SIDE, MAX_TEXT_IMAGE_SIDE, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const files = await uprightAndOrientation6('craft-beer', { data, width: info.width, height: info.height });
     const upright = await readFile(files.upright);
     const rotated = await readFile(files.rotated);
@@ -182,6 +183,14 @@ describe('text model folders', () => {
     expect(path.basename(files.detection)).toBe('ch_PP-OCRv4_det_infer.onnx');
     expect(path.basename(files.recognition)).toBe('ch_PP-OCRv4_rec_infer.onnx');
     expect(path.basename(files.dictionary)).toBe('ppocr_keys_v1.txt');
+  });
+
+  it('is the catalog entry paddleocr/pp-ocrv4-ch, bundled, used by every model set', () => {
+    const entry = getModelEntry('paddleocr/pp-ocrv4-ch');
+    expect(entry).toMatchObject({ task: 'text', family: 'paddleocr', licence: 'Apache-2.0', languages: ['zh', 'en'], source: { kind: 'bundled', folder: bundledTextModelDir() } });
+    const files = findTextModelFiles(bundledTextModelDir());
+    expect(entry.files.map((file) => path.join(bundledTextModelDir(), file)).sort()).toEqual([files.detection, files.recognition, files.dictionary].sort());
+    expect(setsUsing(entry.id)).toEqual(Object.keys(MODEL_SETS));
   });
 
   it('loads an imported PaddleOCR-format folder with its own layout and names', async () => {

@@ -38,10 +38,10 @@ export function warpQuad(image: RgbImage, quad: Quad, outWidth: number, outHeigh
   const n = Math.max(1, Math.min(4, Math.round(shrink)));
   const out = new Uint8Array(outWidth * outHeight * 3);
   const { data, width, height } = image;
-  const sum = [0, 0, 0];
+  const sum = new Float64Array(3);
   for (let oy = 0; oy < outHeight; oy++) {
     for (let ox = 0; ox < outWidth; ox++) {
-      sum[0] = sum[1] = sum[2] = 0;
+      sum.fill(0);
       for (let sy = 0; sy < n; sy++) {
         const v = (oy + (sy + 0.5) / n) / outHeight;
         for (let sx = 0; sx < n; sx++) {
@@ -63,7 +63,7 @@ export function warpQuad(image: RgbImage, quad: Quad, outWidth: number, outHeigh
 }
 
 /** Adds the bilinear sample at (x, y), edges replicated, to `sum`. */
-function sampleBilinear(data: Uint8Array, width: number, height: number, x: number, y: number, sum: number[]): void {
+function sampleBilinear(data: Uint8Array, width: number, height: number, x: number, y: number, sum: Float64Array): void {
   const cx = Math.min(width - 1, Math.max(0, x));
   const cy = Math.min(height - 1, Math.max(0, y));
   const x0 = Math.floor(cx);
@@ -142,28 +142,50 @@ export function decodeCtc(probs: Float32Array, frames: number, classes: number, 
  *
  * [Note: spaces between widely spaced words]
  * The recogniser was trained mostly on Chinese, which has no spaces, and drops the space between
- * English words set in widely spaced capitals ("HAPPYBIRTHDAYANNA"). The line image shows the gaps:
- * we find the columns without ink (Otsu threshold; ink is the minority side), and between two
- * characters where the model put no space, a run of empty columns clearly wider than the line's usual
- * gap between letters (over `factor` times the median, and over a quarter of the line height) is a
- * word break. Only Latin letters and digits are split; scripts without spaces are left alone.
+ * English words set in widely spaced capitals ("HAPPYBIRTHDAYANNA") or small print. The line image
+ * shows the gaps: we find the runs of columns without ink (Otsu threshold; ink is the minority side)
+ * inside the line. Most runs are the gaps between letters; a run clearly wider than their median
+ * (over `factor` times it, and over a sixth of the line height) is a word gap. It becomes a space
+ * between the two characters whose positions (the frames where CTC fired) bracket the gap's centre,
+ * unless the model already put one there. Only Latin letters and digits are split; scripts without
+ * spaces are left alone.
  */
-export function spaceWideGaps(decoded: DecodedText, line: RgbImage, pixelsPerFrame: number, factor = 2.2): string {
+export function spaceWideGaps(decoded: DecodedText, line: RgbImage, pixelsPerFrame: number, factor = 2.5): string {
   const chars = decoded.characters;
-  if (chars.length < 3) return decoded.text.trim();
-  const empty = emptyColumns(line);
-  const centre = (frame: number) => Math.min(line.width - 1, Math.max(0, Math.round((frame + 0.5) * pixelsPerFrame)));
-  const gaps = chars.slice(1).map((c, i) => widestRun(empty, centre(chars[i]!.frame), centre(c.frame)));
-  const usual = median(gaps.filter((_, i) => chars[i]!.text !== ' ' && chars[i + 1]!.text !== ' '));
-  const minimum = Math.max(factor * usual, line.height / 4);
-  let text = chars[0]!.text;
-  for (let i = 1; i < chars.length; i++) {
-    const a = chars[i - 1]!.text;
-    const b = chars[i]!.text;
-    if (a !== ' ' && b !== ' ' && gaps[i - 1]! > minimum && isWordCharacter(a) && isWordCharacter(b)) text += ' ';
-    text += b;
+  if (chars.length < 2) return decoded.text.trim();
+  const runs = emptyRuns(emptyColumns(line));
+  if (!runs.length) return decoded.text.trim();
+  const minimum = Math.max(factor * median(runs.map((run) => run.length)), line.height / 6);
+  const centres = chars.map((c) => (c.frame + 0.5) * pixelsPerFrame);
+  const spaceAfter = new Set<number>();
+  for (const run of runs) {
+    if (run.length <= minimum) continue;
+    const middle = run.start + run.length / 2;
+    const i = centres.findIndex((centre, k) => k + 1 < centres.length && centre <= middle && middle < centres[k + 1]!);
+    if (i < 0) continue;
+    const a = chars[i]!.text;
+    const b = chars[i + 1]!.text;
+    if (a !== ' ' && b !== ' ' && isWordCharacter(a) && isWordCharacter(b)) spaceAfter.add(i);
   }
+  const text = chars.map((c, i) => (spaceAfter.has(i) ? `${c.text} ` : c.text)).join('');
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Runs of empty columns between the first and the last column with ink. */
+function emptyRuns(empty: boolean[]): Array<{ start: number; length: number }> {
+  const first = empty.indexOf(false);
+  const last = empty.lastIndexOf(false);
+  const runs: Array<{ start: number; length: number }> = [];
+  if (first < 0) return runs;
+  let start = -1;
+  for (let x = first; x <= last; x++) {
+    if (empty[x] && start < 0) start = x;
+    if (!empty[x] && start >= 0) {
+      runs.push({ start, length: x - start });
+      start = -1;
+    }
+  }
+  return runs;
 }
 
 /** Per column: true when it holds no ink (Otsu threshold on luminance; ink is the less common side). */
@@ -208,16 +230,6 @@ function otsu(histogram: number[], total: number): number {
     }
   }
   return threshold;
-}
-
-function widestRun(empty: boolean[], from: number, to: number): number {
-  let widest = 0;
-  let run = 0;
-  for (let x = Math.min(from, to); x <= Math.max(from, to); x++) {
-    run = empty[x] ? run + 1 : 0;
-    if (run > widest) widest = run;
-  }
-  return widest;
 }
 
 /** Latin letters and digits: the scripts that separate words with spaces. */
