@@ -1,6 +1,6 @@
 // Tests the forgiving text matching used to search recognised text.
 import { describe, expect, it } from 'vitest';
-import { compactText, isLiteralTextQuery, matchText, normaliseText, parseTextQuery } from './text-match.ts';
+import { compactText, isLiteralTextQuery, matchText, normaliseText, parseTextQuery, rankTextMatches } from './text-match.ts';
 
 describe('normaliseText / compactText', () => {
   it('folds case, accents, compatibility forms and white space', () => {
@@ -59,5 +59,19 @@ describe('matchText', () => {
     expect(matchText('RE-16 / TGK', '"re-16/tgk"').matched).toBe(true);
     expect(matchText('RE16 TGK', '"RE16" tgk').matched).toBe(true);
     expect(matchText('RE16 TGK', '"RE16" bus')).toEqual({ matched: false, score: 0.5 });
+  });
+});
+
+describe('rankTextMatches', () => {
+  it('keeps complete matches only, words run together and short texts first', () => {
+    const items = [
+      { id: 'page', text: 'Happy birthday to you, happy birthday dear Anna, happy birthday to you' },
+      { id: 'cake', text: 'HAPPYBIRTHDAYANNA' },
+      { id: 'card', text: 'Birthday party — happy guests' },
+      { id: 'menu', text: 'Soup of the day' },
+    ];
+    expect(rankTextMatches(items, 'happy birthday').map((r) => [r.item.id, r.score])).toEqual([['cake', 1], ['page', 1], ['card', 0.9]]);
+    expect(rankTextMatches(items, 'happy birthday', 1).map((r) => r.item.id)).toEqual(['cake']);
+    expect(rankTextMatches(items, '"dear anna"').map((r) => r.item.id)).toEqual(['page']);
   });
 });

@@ -89,3 +89,22 @@ export function matchText(text: string, query: string | TextQuery): TextMatch {
 function collapseAroundPunctuation(text: string): string {
   return text.replace(/\s*([^\p{L}\p{N}\s])\s*/gu, '$1');
 }
+
+/**
+ * The photos whose text matches `query` completely, best first (more of the query run together, then
+ * shorter text: a sign that says just the words beats a page that mentions them).
+ */
+export function rankTextMatches<T extends { text: string }>(items: readonly T[], query: string, limit = Infinity): Array<{ item: T; score: number }> {
+  const parsed = parseTextQuery(query);
+  const together = parsed.words.map(compactText).join('');
+  const ranked: Array<{ item: T; score: number; length: number }> = [];
+  for (const item of items) {
+    const match = matchText(item.text, parsed);
+    if (!match.matched) continue;
+    const compact = compactText(item.text);
+    const score = together && compact.includes(together) ? 1 : 0.9;
+    ranked.push({ item, score, length: compact.length });
+  }
+  ranked.sort((a, b) => b.score - a.score || a.length - b.length);
+  return ranked.slice(0, limit).map(({ item, score }) => ({ item, score }));
+}

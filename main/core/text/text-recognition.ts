@@ -145,17 +145,17 @@ export function decodeCtc(probs: Float32Array, frames: number, classes: number, 
  * English words set in widely spaced capitals ("HAPPYBIRTHDAYANNA") or small print. The line image
  * shows the gaps: we find the runs of columns without ink (Otsu threshold; ink is the minority side)
  * inside the line. Most runs are the gaps between letters; a run clearly wider than their median
- * (over `factor` times it, and over a sixth of the line height) is a word gap. It becomes a space
+ * (over `factor` times it, and over a fifth of the line height) is a word gap. It becomes a space
  * between the two characters whose positions (the frames where CTC fired) bracket the gap's centre,
  * unless the model already put one there. Only Latin letters and digits are split; scripts without
  * spaces are left alone.
  */
-export function spaceWideGaps(decoded: DecodedText, line: RgbImage, pixelsPerFrame: number, factor = 2.5): string {
+export function spaceWideGaps(decoded: DecodedText, line: RgbImage, pixelsPerFrame: number, factor = 2.2): string {
   const chars = decoded.characters;
   if (chars.length < 2) return decoded.text.trim();
   const runs = emptyRuns(emptyColumns(line));
   if (!runs.length) return decoded.text.trim();
-  const minimum = Math.max(factor * median(runs.map((run) => run.length)), line.height / 6);
+  const minimum = Math.max(factor * median(runs.map((run) => run.length)), line.height / 5);
   const centres = chars.map((c) => (c.frame + 0.5) * pixelsPerFrame);
   const spaceAfter = new Set<number>();
   for (const run of runs) {
