@@ -4,7 +4,7 @@
 // Writes are merge-inserts by content hash (see [Note: idempotent, resumable indexing]).
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Schema, Utf8 } from 'apache-arrow';
-import type { TextLine } from '../text/text-line.ts';
+import { parseTextLines, type TextLine } from '../text/text-line.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-store.repository.ts';
 
@@ -35,7 +35,7 @@ function fromRow(row: Row): PhotoText {
   return {
     contentHash: String(row.contentHash),
     text: String(row.text),
-    lines: JSON.parse(String(row.lines)) as TextLine[],
+    lines: parseTextLines(JSON.parse(String(row.lines))),
     modelId: String(row.modelId),
     readAtMs: Number(row.readAtMs),
   };

@@ -19,3 +19,21 @@ export interface TextLine {
 export function joinTextLines(lines: readonly TextLine[]): string {
   return lines.map((line) => line.text).join('\n');
 }
+
+const isFraction = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
+
+/**
+ * The text lines in a value that crossed from the model process (or was read back from storage), or
+ * a RangeError naming what is wrong: nothing unchecked reaches the library.
+ */
+export function parseTextLines(value: unknown): TextLine[] {
+  if (!Array.isArray(value)) throw new RangeError(`Text lines must be an array, got ${typeof value}.`);
+  return value.map((item: unknown, i) => {
+    const line = item as Partial<TextLine> | null;
+    const box = line?.box as Partial<TextBox> | undefined;
+    if (typeof line?.text !== 'string' || !isFraction(line.confidence) || !box || !isFraction(box.x) || !isFraction(box.y) || !isFraction(box.width) || !isFraction(box.height)) {
+      throw new RangeError(`Text line ${i} is not {text, confidence 0–1, box of fractions 0–1}: ${JSON.stringify(item)?.slice(0, 200)}.`);
+    }
+    return { text: line.text, confidence: line.confidence, box: { x: box.x, y: box.y, width: box.width, height: box.height } };
+  });
+}
