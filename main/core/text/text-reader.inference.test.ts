@@ -97,6 +97,9 @@ describe('createTextReader on rendered text', () => {
   it('finds no text in a picture without any, and stops after detection', async () => {
     const blank = await renderTextImage({ width: 800, height: 600, lines: [], background: { from: '#87ceeb', to: '#f0e68c' }, photographed: true, seed: 4 });
     expect(await reader.read(blank)).toEqual([]);
+    // Degenerate sizes (a pixel, a 5000×3 strip) are read too, without error.
+    expect(await reader.read({ data: Buffer.alloc(3).fill(200), width: 1, height: 1 })).toEqual([]);
+    expect(await reader.read({ data: Buffer.alloc(5000 * 3 * 3).fill(90), width: 5000, height: 3 })).toEqual([]);
   });
 
   it('shrinks a picture larger than MAX_TEXT_IMAGE_SIDE itself, and reads the same text', async () => {
