@@ -38,6 +38,8 @@ import { PeopleService, type FaceScanSummary } from './faces/people.service.ts';
 import { FacesStage } from './faces/faces.stage.ts';
 import { FACE_MODEL_ID } from './faces/face-model.ts';
 import { SerialWork } from './serial-work.ts';
+import { TextLinesRepository } from './storage/text-lines.repository.ts';
+import { PhotoTextService } from './text/photo-text.service.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -70,6 +72,9 @@ export class PhotobindCore {
   readonly people: PeopleService;
   /** Switches the library to the model set's search model when its vectors come from another one. */
   readonly reembed: ReembedService;
+  /** The text read in photos (its table is opened on first use). */
+  readonly text: PhotoTextService;
+  private textLines: Promise<TextLinesRepository> | undefined;
   private modelClient: Promise<ModelProcessClient> | undefined;
   /** The search model the running model process was started with. */
   private modelClientClip = '';
@@ -117,7 +122,8 @@ export class PhotobindCore {
     );
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store, peopleLookup);
-    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup);
+    this.text = new PhotoTextService(() => (this.textLines ??= TextLinesRepository.open(layout.database)));
+    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup, this.text);
     this.videos = new VideoMomentsService(moments, () => this.models(), () => this.activeSearchModel);
     this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {
       hashesOf: (paths) => this.catalog.hashesOf(paths),
@@ -128,7 +134,7 @@ export class PhotobindCore {
     this.videoIndex = new VideoIndexService(store, this.videos, () => this.activeSearchModel, async () => (await this.modelsForIndexing()).canEmbed);
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
-    this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup);
+    this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup, this.text);
     this.faceGrouping = settings.faceGrouping;
     this.analysisStages.push(
       new FacesStage(this.people, () => this.faceGrouping, async (photoPath) => {
@@ -394,6 +400,7 @@ export class PhotobindCore {
     this.store.close();
     this.ledger.close();
     this.moments.close();
+    (await this.textLines?.catch(() => undefined))?.close();
   }
 }
 

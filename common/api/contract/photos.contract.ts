@@ -6,6 +6,11 @@ import { SearchQueryFiltersSchema } from './search.contract.ts';
 
 const PhotoPathSchema = z.string().min(1).max(4096);
 
+const Fraction = z.number().min(0).max(1);
+/** A line of text read in a photo; the box is in fractions 0–1 of the displayed (upright) photo. */
+export const TextLineSchema = z.object({ text: z.string(), confidence: Fraction, box: z.object({ x: Fraction, y: Fraction, width: Fraction, height: Fraction }) });
+export type TextLineDto = z.infer<typeof TextLineSchema>;
+
 export const photosMethods = {
   list: method(
     z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), filters: SearchQueryFiltersSchema.default({}) }),
@@ -27,6 +32,11 @@ export const photosMethods = {
     'The photo with this content hash (what a #/photo/<hash> link names).',
   ),
   get: method(z.object({ path: PhotoPathSchema }), z.object({ photo: PhotoSchema }), 'One photo of the library.'),
+  text: method(
+    z.object({ path: PhotoPathSchema }),
+    z.object({ text: z.string(), lines: z.array(TextLineSchema), read: z.boolean() }),
+    'The text read in a photo: lines joined by newlines, each line with its confidence and box; read is false until its text stage has run.',
+  ),
   generateCaption: method(
     z.object({ path: PhotoPathSchema }),
     z.object({ photo: PhotoSchema }),

@@ -41,6 +41,13 @@ export function photosHandlers(session: LibrarySession): PhotobindHandlers['phot
       return { photo: await libraryPhoto(await session.core(), path) };
     },
 
+    async text({ path }) {
+      const core = await session.core();
+      const photo = await libraryPhoto(core, path);
+      const reading = await core.text.textOf(photo.contentHash);
+      return { text: reading.text, lines: reading.textLines, read: reading.read };
+    },
+
     async generateCaption({ path }) {
       const core = await session.core();
       const photo = await libraryPhoto(core, path);

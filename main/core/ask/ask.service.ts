@@ -17,6 +17,8 @@ import { dot } from '../search/query-arithmetic.ts';
 import { captionSupports, contentWords } from './caption-evidence.ts';
 import { boundingBox, distanceKm } from './place-gazetteer.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
+import type { PhotoTextReading } from '../text/photo-text.service.ts';
+import { composeWrittenTextAnswer, isWrittenTextQuestion } from './written-text-answer.ts';
 
 export interface AskOptions {
   onToken?: (text: string) => void;
@@ -63,6 +65,8 @@ export class AskService {
     private readonly models: () => Promise<ModelProcessClient>,
     private readonly conversations: ConversationRepository,
     private readonly people?: () => Promise<PeopleLookup | undefined>,
+    /** The text read in photos: questions about writing are answered from it ([Note: answering from the text read in a photo]). */
+    private readonly photoText?: { textOf(contentHash: string): Promise<PhotoTextReading> },
   ) {}
 
   async conversation(photoPath: string): Promise<ChatMessage[]> {
@@ -79,9 +83,19 @@ export class AskService {
     if (!text) throw new AskError('Type a question about the photo, e.g. "what color is the car?".', 'invalid-question');
     const photo = await this.photo(photoPath);
     const history = await this.conversations.read(photo.contentHash);
-    const client = await this.models();
-    const messages = [...history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: text }];
-    const answer = (await client.ask(photo.path, messages, options)).trim();
+    let answer: string;
+    if (this.photoText && isWrittenTextQuestion(text)) {
+      const reading = await this.photoText.textOf(photo.contentHash);
+      answer = composeWrittenTextAnswer(reading.read ? reading.textLines : null);
+      for (const word of answer.split(/(?<= )/)) {
+        options.signal?.throwIfAborted();
+        options.onToken?.(word);
+      }
+    } else {
+      const client = await this.models();
+      const messages = [...history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: text }];
+      answer = (await client.ask(photo.path, messages, options)).trim();
+    }
     const now = new Date().toISOString();
     await this.conversations.write(photo.contentHash, [...history, { role: 'user', content: text, at: now }, { role: 'assistant', content: answer, at: now }]);
     return answer;

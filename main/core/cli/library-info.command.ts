@@ -38,8 +38,10 @@ export function registerLibraryInfoCommands(program: Command): void {
         const video = photo && isVideoFormat(photo.format) ? await core.videos.describe(photo.contentHash) : null;
         // Faces as fractions of the displayed photo, with their person (only while face grouping is on).
         const faces = photo && core.faceGrouping ? await core.people.facesOfPhoto(photo.contentHash) : [];
+        // The text read in the photo: lines joined by "\n", and each line with its confidence and box (fractions of the displayed photo).
+        const reading = photo ? await core.text.textOf(photo.contentHash) : null;
         const info = photo
-          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash), faces }
+          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash), faces, text: reading!.text, textLines: reading!.textLines }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
         if (!photo) return console.log(`${terminalSafe(absolute)}\n  state: ${state}\n  problem: ${terminalSafe(problem!.reason)}`);
@@ -53,6 +55,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           ['description', photo.description],
           ['keywords', photo.keywords.length ? photo.keywords.join(', ') : null],
           ['people', faces.length ? faces.map((f) => f.name ?? (f.person ? `person ${f.person}` : 'unknown')).join(', ') : null],
+          ['text', reading!.text ? reading!.text.replaceAll('\n', ' / ') : reading!.read ? 'none found' : null],
           ['state', state],
           ['model', photo.modelId],
         ];

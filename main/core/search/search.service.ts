@@ -1,13 +1,16 @@
 // Plain-language search: embeds the query (with arithmetic and photo terms), finds nearest photos,
-// drops those below the relevance floor, optionally orders by date; also "more like this".
+// drops those below the relevance floor, optionally orders by date; also "more like this". Text read in
+// photos joins plain queries' hybrid ranking, and a quoted query searches that text literally
+// (see [Note: forgiving text matching]).
 import os from 'node:os';
 import path from 'node:path';
-import type { SearchFilters, SearchHit } from '../../../common/photo.types.ts';
+import type { Photo, SearchFilters, SearchHit } from '../../../common/photo.types.ts';
 import type { MomentsRepository } from '../storage/moments.repository.ts';
 import { findPeopleInQuery } from '../faces/person-query.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { mergeMomentHits } from './moment-ranking.ts';
+import { isLiteralTextQuery } from '../text/text-match.ts';
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 import { storedPathCandidates } from '../library/library-paths.ts';
 
@@ -15,6 +18,11 @@ export interface TextEmbedder {
   /** The model the texts are embedded with (its vectors are only comparable with its own). */
   readonly modelId: string;
   embedTexts(texts: string[]): Promise<Float32Array[]>;
+}
+
+/** The photos whose recognised text matches a query (PhotoTextService). */
+export interface PhotoTextMatcher {
+  matching(query: string, limit?: number): Promise<Array<{ contentHash: string; score: number }>>;
 }
 
 export interface SearchOptions extends SearchFilters {
@@ -86,6 +94,8 @@ export class SearchService {
     /** Videos' moments, when the library has them (see [Note: a video ranks by its best moment]). */
     private readonly moments?: MomentsRepository,
     private readonly people?: () => Promise<PeopleLookup | undefined>,
+    /** Text read in photos; without it, searches see captions and file names only. */
+    private readonly photoText?: PhotoTextMatcher,
   ) {}
 
   /** A photo named by a typed path, as written or with its links resolved ([Note: symlinked folders]). */
@@ -135,6 +145,8 @@ export class SearchService {
   }
 
   private async searchRankedText(query: string, options: FilteredOptions): Promise<RankedSearch> {
+    // A quoted query ("\"RE16\"") is a literal search of the text read in photos: no meaning, no model.
+    if (this.photoText && isLiteralTextQuery(query)) return { hits: await this.literalText(query, options), weaker: [], goodMatches: true, background: null };
     const terms = parseQuery(query);
     if (terms.length === 0) throw new SearchError('The search is empty: type a few words, e.g. "red car at night".');
     const vectors: Float32Array[] = new Array<Float32Array>(terms.length);
@@ -197,20 +209,27 @@ export class SearchService {
   private async hybrid(text: string, vector: Float32Array, modelId: string, options: FilteredOptions): Promise<Ranked> {
     const limit = options.limit ?? 20;
     const filter = { ...pickFilters(options), modelId };
-    const [vectorHits, textPhotos] = await Promise.all([this.vectorHits(vector, modelId, limit * 2, filter), this.store.textMatches(text, limit * 2, filter).catch(() => [])]);
+    const [vectorHits, textPhotos, readPhotos] = await Promise.all([
+      this.vectorHits(vector, modelId, limit * 2, filter),
+      this.store.textMatches(text, limit * 2, filter).catch(() => []),
+      this.photosWhoseTextMatches(text, limit * 2, options),
+    ]);
     const floorKept = new Set(applyRelevanceFloor(vectorHits, options.relativeFloor ?? 0.75, options.minScore).map((h) => h.photo.path));
     const literal = new Set(textPhotos.map((p) => p.path));
     const fused = new Map<string, { hit: SearchHit; fused: number }>();
     vectorHits.forEach((hit, rank) => {
       if (floorKept.has(hit.photo.path)) fused.set(hit.photo.path, { hit, fused: 1 / (RRF_K + rank + 1) });
     });
-    const missing = textPhotos.filter((p) => !vectorHits.some((h) => h.photo.path === p.path)).map((p) => p.path);
-    const vectors = await this.store.vectorsOf(missing);
-    textPhotos.forEach((photo, rank) => {
-      const entry = fused.get(photo.path) ?? { hit: { photo, score: vectors.has(photo.path) ? dot(vector, vectors.get(photo.path)!) : 0 }, fused: 0 };
-      entry.fused += TEXT_WEIGHT / (RRF_K + rank + 1);
-      fused.set(photo.path, entry);
-    });
+    const missing = [...textPhotos, ...readPhotos].filter((p) => !vectorHits.some((h) => h.photo.path === p.path)).map((p) => p.path);
+    const vectors = await this.store.vectorsOf([...new Set(missing)]);
+    // Captions and file names (full text), and the text read in the photos: each a ranked list of its own.
+    for (const list of [textPhotos, readPhotos]) {
+      list.forEach((photo, rank) => {
+        const entry = fused.get(photo.path) ?? { hit: { photo, score: vectors.has(photo.path) ? dot(vector, vectors.get(photo.path)!) : 0 }, fused: 0 };
+        entry.fused += TEXT_WEIGHT / (RRF_K + rank + 1);
+        fused.set(photo.path, entry);
+      });
+    }
     const ranked = [...fused.values()].sort((a, b) => b.fused - a.fused).slice(0, limit).map((e) => e.hit);
     const weaker = vectorHits.filter((h) => !fused.has(h.photo.path)).slice(0, Math.max(0, limit - ranked.length));
     return {
@@ -227,6 +246,34 @@ export class SearchService {
     const embedder = await this.embedder();
     const [vector] = await embedder.embedTexts([text.trim()]);
     return vector ? this.moments.scoredMoments(vector, embedder.modelId, contentHash) : [];
+  }
+
+  /** A quoted query: photos whose read text holds the quoted text; scores are the text match (0–1). */
+  private async literalText(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    const matches = await this.photoText!.matching(query, 1000);
+    const scores = new Map(matches.map((m) => [m.contentHash, m.score]));
+    const photos = await this.photosWithContent(matches.map((m) => m.contentHash), options);
+    const order = new Map(matches.map((m, i) => [m.contentHash, i]));
+    const hits = photos
+      .sort((a, b) => order.get(a.contentHash)! - order.get(b.contentHash)! || a.path.localeCompare(b.path))
+      .slice(0, options.limit ?? 20)
+      .map((photo) => ({ photo, score: scores.get(photo.contentHash)! }));
+    return options.sort === 'date' ? sortByDate(hits) : hits;
+  }
+
+  /** Photos whose read text matches a plain query, best first (empty without a text matcher). */
+  private async photosWhoseTextMatches(text: string, limit: number, options: SearchOptions): Promise<Photo[]> {
+    if (!this.photoText) return [];
+    const matches = await this.photoText.matching(text, limit);
+    const order = new Map(matches.map((m, i) => [m.contentHash, i]));
+    return (await this.photosWithContent(matches.map((m) => m.contentHash), options)).sort((a, b) => order.get(a.contentHash)! - order.get(b.contentHash)!).slice(0, limit);
+  }
+
+  /** The library's photos with these contents that pass the filters (copies included); any search model. */
+  private async photosWithContent(hashes: string[], options: SearchOptions): Promise<Photo[]> {
+    const photos: Photo[] = [];
+    for (let i = 0; i < hashes.length; i += 500) photos.push(...(await this.store.listPhotos({ ...pickFilters(options), contentHashes: hashes.slice(i, i + 500) })));
+    return photos;
   }
 
   /** Photos that look like the given one; the photo itself comes first. */

@@ -14,7 +14,7 @@ const line = (text: string, y: number) => ({ text, confidence: 0.96, box: { x: 0
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-photo-text-'));
   repository = await TextLinesRepository.open(dir);
-  service = new PhotoTextService(repository);
+  service = new PhotoTextService(() => Promise.resolve(repository));
   await repository.upsert([
     { contentHash: 'cake', lines: [line('HAPPYBIRTHDAYANNA', 0.4)], modelId: 'paddleocr/pp-ocrv4-ch' },
     { contentHash: 'car', lines: [line('RE16 TGK', 0.7)], modelId: 'paddleocr/pp-ocrv4-ch' },

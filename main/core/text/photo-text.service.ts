@@ -12,10 +12,11 @@ export interface PhotoTextReading {
 }
 
 export class PhotoTextService {
-  constructor(private readonly repository: TextLinesRepository) {}
+  /** `repository`: the text table, opened when first needed. */
+  constructor(private readonly repository: () => Promise<TextLinesRepository>) {}
 
   async textOf(contentHash: string): Promise<PhotoTextReading> {
-    const stored = await this.repository.get(contentHash);
+    const stored = await (await this.repository()).get(contentHash);
     return stored ? { text: stored.text, textLines: stored.lines, read: true } : { text: '', textLines: [], read: false };
   }
 
@@ -24,7 +25,7 @@ export class PhotoTextService {
    * best first, with a score 0–1.
    */
   async matching(query: string, limit = 200): Promise<Array<{ contentHash: string; score: number }>> {
-    const texts = await this.repository.texts();
+    const texts = await (await this.repository()).texts();
     return rankTextMatches(texts, query, limit).map(({ item, score }) => ({ contentHash: item.contentHash, score }));
   }
 }

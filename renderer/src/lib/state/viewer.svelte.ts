@@ -1,6 +1,7 @@
-// Photo view state: the open photo, its caption (generated or typed), and "more like this".
+// Photo view state: the open photo, its caption (generated or typed), the text read in it, and "more like this".
 import type { PhotobindClient } from '$common/api/photobind.contract.ts';
 import type { Photo, SearchHit } from '$common/photo.types.ts';
+import type { TextLineDto } from '$common/api/contract/photos.contract.ts';
 import { messageOf } from './errors.ts';
 import type { GalleryState } from './gallery.svelte.ts';
 
@@ -21,6 +22,11 @@ export class ViewerState {
   momentTime = $state<number | null>(null);
   /** For a video opened from a search: each of its moments scored against the query (timeline marks). */
   moments = $state.raw<Array<{ time: number; score: number }>>([]);
+  /** The text read in the open photo (null while loading). */
+  text = $state.raw<{ text: string; lines: TextLineDto[]; read: boolean } | null>(null);
+  textError = $state<string | null>(null);
+  /** Whether the boxes of the read lines are drawn over the photo. */
+  showTextBoxes = $state(false);
 
   readonly caption = $derived(this.photo?.caption ?? null);
   readonly isOpen = $derived(this.photo !== null);
@@ -38,6 +44,8 @@ export class ViewerState {
     this.captionError = null;
     this.similar = [];
     this.similarError = null;
+    this.text = null;
+    this.textError = null;
     const index = this.gallery.indexOf(photo);
     if (index >= 0) this.gallery.select(index);
     this.momentTime = index >= 0 ? (this.gallery.timeAt(index) ?? null) : null;
@@ -45,6 +53,22 @@ export class ViewerState {
     if (this.momentTime !== null) void this.loadMoments(photo);
     if (!photo.caption && this.captionAvailable()) void this.generateCaption();
     void this.loadSimilar();
+    void this.loadText();
+  }
+
+  toggleTextBoxes(): void {
+    this.showTextBoxes = !this.showTextBoxes;
+  }
+
+  private async loadText(): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    try {
+      const text = await this.api.photos.text({ path: photo.path });
+      if (this.photo?.path === photo.path) this.text = text;
+    } catch (error) {
+      if (this.photo?.path === photo.path) this.textError = messageOf(error);
+    }
   }
 
   openSelected(): void {

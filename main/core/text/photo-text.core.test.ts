@@ -1,0 +1,93 @@
+// Text in photos through the core: a rendered sign read by the real PP-OCRv4 reader is found by search, quoted by ask, shown by info.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePhoto } from '../media/photo-decoder.ts';
+import { PhotobindCore } from '../photobind-core.ts';
+import { TextLinesRepository } from '../storage/text-lines.repository.ts';
+import { libraryLayout } from '../library/library-location.ts';
+import { renderTextImage } from './rendered-text.test-support.ts';
+import { createTextReader, MAX_TEXT_IMAGE_SIDE } from './text-reader.inference.ts';
+
+let tmp: string;
+let album: string;
+let core: PhotobindCore;
+const sign = () => path.join(album, 'bakery-sign.jpg');
+const plain = () => path.join(album, 'plain-wall.jpg');
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pb-text-core-'));
+  album = path.join(tmp, 'album');
+  await fs.mkdir(album);
+  const signImage = await renderTextImage({
+    width: 1200,
+    height: 800,
+    lines: [{ text: 'HAPPY BIRTHDAY ANNA', fontSize: 60, letterSpacing: 20 }, { text: 'Fresh bread daily', fontSize: 48, fontFamily: 'DejaVu Serif', rotation: -6 }],
+    background: { from: '#fff3e0', to: '#e0c9a6' },
+    photographed: true,
+    seed: 15,
+  });
+  await fs.writeFile(sign(), signImage.jpeg);
+  const wall = await renderTextImage({ width: 1200, height: 800, lines: [], background: { from: '#9fb4c7', to: '#d8d2c4' }, photographed: true, seed: 16 });
+  await fs.writeFile(plain(), wall.jpeg);
+  const libraryDir = path.join(tmp, 'library');
+  core = await PhotobindCore.open({ libraryDir, modelSet: 'toy' });
+  await core.index.index([album]);
+  // Read both photos with the real reader from the decoder's upright text pixels, and store what it
+  // found as the text stage does, by content hash.
+  const reader = await createTextReader({ threads: 2 });
+  const text = await TextLinesRepository.open(libraryLayout(libraryDir).database);
+  for (const file of [sign(), plain()]) {
+    const photo = (await core.store.getPhoto(file))!;
+    const decoded = await decodePhoto(file, { textSide: MAX_TEXT_IMAGE_SIDE });
+    if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${file} did not decode`);
+    await text.upsert([{ contentHash: photo.contentHash, lines: await reader.read(decoded.textPixels), modelId: 'paddleocr/pp-ocrv4-ch' }]);
+  }
+  text.close();
+});
+
+afterAll(async () => {
+  await core?.close();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+const found = async (query: string) => (await core.search.search(query)).map((hit) => path.basename(hit.photo.path));
+
+describe('text read in photos, through the core', () => {
+  it('finds the sign by a word on it, a substring, and the words without their spaces', async () => {
+    expect((await found('bread'))[0]).toBe('bakery-sign.jpg');
+    expect((await found('birthd'))[0]).toBe('bakery-sign.jpg');
+    expect((await found('happybirthday'))[0]).toBe('bakery-sign.jpg');
+    expect((await found('freshbread'))[0]).toBe('bakery-sign.jpg');
+  });
+
+  it('treats a quoted query as a literal text search: only photos with that text', async () => {
+    expect(await found('"bread daily"')).toEqual(['bakery-sign.jpg']);
+    expect(await found('"Happy Birthday"')).toEqual(['bakery-sign.jpg']);
+    expect(await found('"pharmacy"')).toEqual([]);
+  });
+
+  it('answers a question about the writing by quoting the sign, and says when there is none', async () => {
+    const tokens: string[] = [];
+    const answer = await core.ask.askPhoto(sign(), 'What is written on the sign?', { onToken: (t) => tokens.push(t) });
+    expect(answer).toBe('It says:\n"HAPPY BIRTHDAY ANNA"\n"Fresh bread daily"');
+    expect(tokens.join('')).toBe(answer);
+    expect((await core.ask.conversation(sign())).map((m) => m.content)).toEqual(['What is written on the sign?', answer]);
+    expect(await core.ask.askPhoto(plain(), 'what does it say?')).toBe('I found no text in this photo.');
+  });
+
+  it('gives a photo its text and lines with boxes as fractions of the displayed photo', async () => {
+    const photo = (await core.store.getPhoto(sign()))!;
+    const reading = await core.text.textOf(photo.contentHash);
+    expect(reading.text).toBe('HAPPY BIRTHDAY ANNA\nFresh bread daily');
+    expect(reading.textLines).toHaveLength(2);
+    for (const line of reading.textLines) {
+      expect(line.confidence).toBeGreaterThan(0.8);
+      for (const v of [line.box.x, line.box.y, line.box.width, line.box.height]) expect(v).toBeGreaterThanOrEqual(0);
+      expect(line.box.x + line.box.width).toBeLessThanOrEqual(1);
+      expect(line.box.y + line.box.height).toBeLessThanOrEqual(1);
+    }
+    expect(reading.textLines[0]!.box.y).toBeLessThan(reading.textLines[1]!.box.y);
+  });
+});
