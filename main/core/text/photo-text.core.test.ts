@@ -7,12 +7,14 @@ import { decodePhoto } from '../media/photo-decoder.ts';
 import { PhotobindCore } from '../photobind-core.ts';
 import { TextLinesRepository } from '../storage/text-lines.repository.ts';
 import { libraryLayout } from '../library/library-location.ts';
+import { runPhotobind } from '../cli/cli-process.test-support.ts';
 import { renderTextImage } from './rendered-text.test-support.ts';
 import { createTextReader, MAX_TEXT_IMAGE_SIDE } from './text-reader.inference.ts';
 
 let tmp: string;
 let album: string;
-let core: PhotobindCore;
+let core: PhotobindCore | undefined;
+let libraryDir: string;
 const sign = () => path.join(album, 'bakery-sign.jpg');
 const plain = () => path.join(album, 'plain-wall.jpg');
 
@@ -31,7 +33,7 @@ beforeAll(async () => {
   await fs.writeFile(sign(), signImage.jpeg);
   const wall = await renderTextImage({ width: 1200, height: 800, lines: [], background: { from: '#9fb4c7', to: '#d8d2c4' }, photographed: true, seed: 16 });
   await fs.writeFile(plain(), wall.jpeg);
-  const libraryDir = path.join(tmp, 'library');
+  libraryDir = path.join(tmp, 'library');
   core = await PhotobindCore.open({ libraryDir, modelSet: 'toy' });
   await core.index.index([album]);
   // Read both photos with the real reader from the decoder's upright text pixels, and store what it
@@ -52,7 +54,11 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-const found = async (query: string) => (await core.search.search(query)).map((hit) => path.basename(hit.photo.path));
+const open = () => {
+  if (!core) throw new Error('the core is closed');
+  return core;
+};
+const found = async (query: string) => (await open().search.search(query)).map((hit) => path.basename(hit.photo.path));
 
 describe('text read in photos, through the core', () => {
   it('finds the sign by a word on it, a substring, and the words without their spaces', async () => {
@@ -70,16 +76,16 @@ describe('text read in photos, through the core', () => {
 
   it('answers a question about the writing by quoting the sign, and says when there is none', async () => {
     const tokens: string[] = [];
-    const answer = await core.ask.askPhoto(sign(), 'What is written on the sign?', { onToken: (t) => tokens.push(t) });
+    const answer = await open().ask.askPhoto(sign(), 'What is written on the sign?', { onToken: (t) => tokens.push(t) });
     expect(answer).toBe('It says:\n"HAPPY BIRTHDAY ANNA"\n"Fresh bread daily"');
     expect(tokens.join('')).toBe(answer);
-    expect((await core.ask.conversation(sign())).map((m) => m.content)).toEqual(['What is written on the sign?', answer]);
-    expect(await core.ask.askPhoto(plain(), 'what does it say?')).toBe('I found no text in this photo.');
+    expect((await open().ask.conversation(sign())).map((m) => m.content)).toEqual(['What is written on the sign?', answer]);
+    expect(await open().ask.askPhoto(plain(), 'what does it say?')).toBe('I found no text in this photo.');
   });
 
   it('gives a photo its text and lines with boxes as fractions of the displayed photo', async () => {
-    const photo = (await core.store.getPhoto(sign()))!;
-    const reading = await core.text.textOf(photo.contentHash);
+    const photo = (await open().store.getPhoto(sign()))!;
+    const reading = await open().text.textOf(photo.contentHash);
     expect(reading.text).toBe('HAPPY BIRTHDAY ANNA\nFresh bread daily');
     expect(reading.textLines).toHaveLength(2);
     for (const line of reading.textLines) {
@@ -89,5 +95,17 @@ describe('text read in photos, through the core', () => {
       expect(line.box.y + line.box.height).toBeLessThanOrEqual(1);
     }
     expect(reading.textLines[0]!.box.y).toBeLessThan(reading.textLines[1]!.box.y);
+  });
+
+  it('photobind info PHOTO --json has text (lines joined by newlines) and textLines', async () => {
+    const reading = await open().text.textOf((await open().store.getPhoto(sign()))!.contentHash);
+    await core!.close();
+    core = undefined;
+    const run = await runPhotobind(['info', sign(), '--json'], { PHOTOBIND_LIBRARY: libraryDir });
+    expect(run.stderr).toBe('');
+    const info = JSON.parse(run.stdout) as { text: string; textLines: unknown[]; state: string };
+    expect(info).toMatchObject({ state: 'indexed', text: 'HAPPY BIRTHDAY ANNA\nFresh bread daily', textLines: reading.textLines });
+    const wall = JSON.parse((await runPhotobind(['info', plain(), '--json'], { PHOTOBIND_LIBRARY: libraryDir })).stdout) as { text: string; textLines: unknown[] };
+    expect(wall).toMatchObject({ text: '', textLines: [] });
   });
 });
