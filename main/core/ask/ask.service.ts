@@ -19,6 +19,7 @@ import { boundingBox, distanceKm } from './place-gazetteer.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';
 import type { PhotoTextReading } from '../text/photo-text.service.ts';
 import { composeWrittenTextAnswer, isWrittenTextQuestion } from './written-text-answer.ts';
+import { dropQueryFiller, matchText } from '../text/text-match.ts';
 
 export interface AskOptions {
   onToken?: (text: string) => void;
@@ -123,7 +124,7 @@ export class AskService {
     options.signal?.throwIfAborted();
     // The SQL filter is a box; the place is a circle.
     const located = candidates.filter((p) => !place || (p.gps !== null && distanceKm(p.gps, place) <= place.radiusKm));
-    const photos = described ? await this.verified(described, located) : located;
+    const photos = described ? await this.verifiedOrWritten(described, located) : located;
     // When search returned a full page, more photos may match beyond it: say "at least".
     const answer = composeAnswer(parsed, photos.length, candidates.length >= limit);
     for (const word of answer.split(/(?<= )/)) {
@@ -131,6 +132,20 @@ export class AskService {
       options.onToken?.(word);
     }
     return { answer, photos, question: parsed };
+  }
+
+  /** Candidates that show the subject (verified) or have it written in them ("the receipt from the bakery"). */
+  private async verifiedOrWritten(subject: string, candidates: Photo[]): Promise<Photo[]> {
+    const written = new Set<string>();
+    const words = dropQueryFiller(subject);
+    if (this.photoText && words) {
+      for (const photo of candidates) {
+        const reading = await this.photoText.textOf(photo.contentHash);
+        if (reading.text && matchText(reading.text, words).matched) written.add(photo.path);
+      }
+    }
+    const shown = new Set((await this.verified(subject, candidates.filter((photo) => !written.has(photo.path)))).map((photo) => photo.path));
+    return candidates.filter((photo) => written.has(photo.path) || shown.has(photo.path));
   }
 
   private async verified(subject: string, candidates: Photo[]): Promise<Photo[]> {

@@ -10,7 +10,7 @@ import { findPeopleInQuery } from '../faces/person-query.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { mergeMomentHits } from './moment-ranking.ts';
-import { isLiteralTextQuery } from '../text/text-match.ts';
+import { dropQueryFiller, isLiteralTextQuery } from '../text/text-match.ts';
 import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
 import { storedPathCandidates } from '../library/library-paths.ts';
 
@@ -263,8 +263,9 @@ export class SearchService {
 
   /** Photos whose read text matches a plain query, best first (empty without a text matcher). */
   private async photosWhoseTextMatches(text: string, limit: number, options: SearchOptions): Promise<Photo[]> {
-    if (!this.photoText) return [];
-    const matches = await this.photoText.matching(text, limit);
+    const written = dropQueryFiller(text);
+    if (!this.photoText || !written) return [];
+    const matches = await this.photoText.matching(written, limit);
     const order = new Map(matches.map((m, i) => [m.contentHash, i]));
     return (await this.photosWithContent(matches.map((m) => m.contentHash), options)).sort((a, b) => order.get(a.contentHash)! - order.get(b.contentHash)!).slice(0, limit);
   }

@@ -83,6 +83,12 @@ describe('text read in photos, through the core', () => {
     expect(await open().ask.askPhoto(plain(), 'what does it say?')).toBe('I found no text in this photo.');
   });
 
+  it('answers a library question from the text written in the photos', async () => {
+    const answer = await open().ask.askLibrary('photos of fresh bread');
+    expect(answer.photos.map((photo) => path.basename(photo.path))).toEqual(['bakery-sign.jpg']);
+    expect(answer.answer).toBe('Here is 1 photo of fresh bread.');
+  });
+
   it('gives a photo its text and lines with boxes as fractions of the displayed photo', async () => {
     const photo = (await open().store.getPhoto(sign()))!;
     const reading = await open().text.textOf(photo.contentHash);

@@ -1,6 +1,6 @@
 // Tests the forgiving text matching used to search recognised text.
 import { describe, expect, it } from 'vitest';
-import { compactText, isLiteralTextQuery, matchText, normaliseText, parseTextQuery, rankTextMatches } from './text-match.ts';
+import { compactText, dropQueryFiller, isLiteralTextQuery, matchText, normaliseText, parseTextQuery, rankTextMatches } from './text-match.ts';
 
 describe('normaliseText / compactText', () => {
   it('folds case, accents, compatibility forms and white space', () => {
@@ -73,5 +73,13 @@ describe('rankTextMatches', () => {
     expect(rankTextMatches(items, 'happy birthday').map((r) => [r.item.id, r.score])).toEqual([['cake', 1], ['page', 1], ['card', 0.9]]);
     expect(rankTextMatches(items, 'happy birthday', 1).map((r) => r.item.id)).toEqual(['cake']);
     expect(rankTextMatches(items, '"dear anna"').map((r) => r.item.id)).toEqual(['page']);
+  });
+});
+
+describe('dropQueryFiller', () => {
+  it('keeps what is written, not how the search is phrased', () => {
+    expect(dropQueryFiller('the photo of fresh bread')).toBe('fresh bread');
+    expect(dropQueryFiller('sign that says "Open 24h"')).toBe('"open 24h" sign');
+    expect(dropQueryFiller('photo of the')).toBe('');
   });
 });

@@ -108,3 +108,16 @@ export function rankTextMatches<T extends { text: string }>(items: readonly T[],
   ranked.sort((a, b) => b.score - a.score || a.length - b.length);
   return ranked.slice(0, limit).map(({ item, score }) => ({ item, score }));
 }
+
+/** Words that say how to search, not what is written ("photo of", "sign that says"). */
+const QUERY_FILLER = new Set(['photo', 'photos', 'picture', 'pictures', 'image', 'images', 'of', 'the', 'a', 'an', 'with', 'showing', 'that', 'which', 'says', 'saying', 'said', 'reads', 'reading', 'written', 'text', 'words']);
+
+/**
+ * A plain query without the words that describe the search rather than the text ("the photo of fresh
+ * bread" → "fresh bread"); quoted parts are kept as they are. Empty when nothing else is left.
+ */
+export function dropQueryFiller(query: string): string {
+  const parsed = parseTextQuery(query);
+  const words = parsed.words.filter((word) => !QUERY_FILLER.has(word));
+  return [...parsed.literals.map((literal) => `"${literal}"`), ...words].join(' ');
+}
