@@ -1,14 +1,9 @@
-// Builds a library with a photographed sign indexed by the toy models and its text read by the real PP-OCRv4 reader.
-// The reading is stored by content hash in the text table, as the text stage stores it.
+// Builds a library with a photographed sign, indexed with the toy models; its text stage reads it with the real PP-OCRv4 model.
 // Usage: node bin/run-ts.js e2e/support/seed-text-library.ts LIBRARY_DIR ALBUM_DIR
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { libraryLayout } from '../../main/core/library/library-location.ts';
-import { decodePhoto } from '../../main/core/media/photo-decoder.ts';
 import { PhotobindCore } from '../../main/core/photobind-core.ts';
-import { TextLinesRepository } from '../../main/core/storage/text-lines.repository.ts';
 import { renderTextImage } from '../../main/core/text/rendered-text.test-support.ts';
-import { createTextReader, MAX_TEXT_IMAGE_SIDE } from '../../main/core/text/text-reader.inference.ts';
 
 export async function seedTextLibrary(libraryDir: string, albumDir: string): Promise<string> {
   await fs.mkdir(albumDir, { recursive: true });
@@ -24,15 +19,9 @@ export async function seedTextLibrary(libraryDir: string, albumDir: string): Pro
   await fs.writeFile(sign, image.jpeg);
   const core = await PhotobindCore.open({ libraryDir, modelSet: 'toy' });
   try {
-    await core.index.index([albumDir]);
-    const photo = await core.store.getPhoto(sign);
-    if (!photo) throw new Error(`${sign} was not indexed`);
-    const decoded = await decodePhoto(sign, { textSide: MAX_TEXT_IMAGE_SIDE });
-    if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${sign} did not decode`);
-    const lines = await (await createTextReader({ threads: 2 })).read(decoded.textPixels);
-    const text = await TextLinesRepository.open(libraryLayout(libraryDir).database);
-    await text.upsert([{ contentHash: photo.contentHash, lines, modelId: 'paddleocr/pp-ocrv4-ch' }]);
-    text.close();
+    // The index pass reads the sign's text (the text stage) from the same decode as its embedding.
+    const summary = await core.index.index([albumDir]);
+    if (summary.indexed !== 1) throw new Error(`${sign} was not indexed`);
     return sign;
   } finally {
     await core.close();

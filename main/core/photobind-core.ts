@@ -40,6 +40,7 @@ import { FACE_MODEL_ID } from './faces/face-model.ts';
 import { SerialWork } from './serial-work.ts';
 import { TextLinesRepository } from './storage/text-lines.repository.ts';
 import { PhotoTextService } from './text/photo-text.service.ts';
+import { TextStage } from './text/text.stage.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -122,7 +123,9 @@ export class PhotobindCore {
     );
     this.library = new LibraryService(store, layout);
     this.catalog = new PhotoCatalog(store, peopleLookup);
-    this.text = new PhotoTextService(() => (this.textLines ??= TextLinesRepository.open(layout.database)));
+    const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database));
+    this.text = new PhotoTextService(textLines);
+    this.analysisStages.push(new TextStage(textLines));
     this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup, this.text);
     this.videos = new VideoMomentsService(moments, () => this.models(), () => this.activeSearchModel);
     this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {

@@ -32,6 +32,7 @@ export type AnalyzerFactory = (spec: AnalyzerSpec, environment: AnalyzerEnvironm
  * loads its runtime (onnxruntime sessions, tfjs).
  */
 export const ANALYZER_FACTORIES: Partial<Record<AnalysisName, () => Promise<AnalyzerFactory>>> = {
+  text: async () => (await import('../text/text-analyzer.ts')).createTextAnalyzer,
   // face-api on tfjs wasm (see [Note: face-api on tfjs-core + wasm in Node]); its weights ship in the package.
   faces: async () => {
     const { createFaceAnalyzer, MAX_FACE_INPUT_SIDE } = await import('../faces/face-detector.inference.ts');

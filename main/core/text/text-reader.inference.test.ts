@@ -129,10 +129,10 @@ async function uprightAndOrientation6(name: string, pixels: { data: Buffer; widt
 }
 
 async function readFile(file: string): Promise<TextLine[]> {
-  const decoded = await decodePhoto(file, { textSide: MAX_TEXT_IMAGE_SIDE });
-  if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${file} did not decode`);
-  expect(Math.max(decoded.textPixels.width, decoded.textPixels.height)).toBeLessThanOrEqual(MAX_TEXT_IMAGE_SIDE);
-  return reader.read(decoded.textPixels);
+  const decoded = await decodePhoto(file, { analysisSide: MAX_TEXT_IMAGE_SIDE });
+  if (decoded.status !== 'decoded' || !decoded.analysisPixels) throw new Error(`${file} did not decode`);
+  expect(Math.max(decoded.analysisPixels.width, decoded.analysisPixels.height)).toBeLessThanOrEqual(MAX_TEXT_IMAGE_SIDE);
+  return reader.read(decoded.analysisPixels);
 }
 
 describe('EXIF orientation', () => {

@@ -115,7 +115,7 @@ export async function createClipModel(options: ModelLoadOptions): Promise<ClipMo
   const family = searchFamily(folder, config);
   const load = pretrainedOptions(options);
 
-  const textSide = lazily(async () => {
+  const analysisSide = lazily(async () => {
     const [tokenizer, model] = await Promise.all([
       AutoTokenizer.from_pretrained(folder, load),
       family.textModel.from_pretrained(folder, load),
@@ -134,7 +134,7 @@ export async function createClipModel(options: ModelLoadOptions): Promise<ClipMo
     dimension: family.dimension,
     async embedTexts(texts) {
       if (texts.length === 0) return [];
-      const { tokenizer, model } = await textSide();
+      const { tokenizer, model } = await analysisSide();
       const out: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += TEXT_BATCH) {
         const inputs = family.tokenize(tokenizer, texts.slice(start, start + TEXT_BATCH));
