@@ -36,8 +36,12 @@ test('a word of the sign finds it, and its photo view shows, copies and outlines
   await search.press('Enter');
   const tiles = page.getByRole('listbox', { name: 'Photos' }).getByRole('option');
   await expect(tiles.first()).toBeVisible();
-  await tiles.first().click();
   const section = page.getByTestId('photo-text');
+  // The grid may re-render as results settle: click until the photo view is open.
+  await expect(async () => {
+    await tiles.first().click();
+    await expect(section).toBeVisible({ timeout: 3000 });
+  }).toPass();
   await expect(section.getByTestId('photo-text-lines')).toHaveText('BAKERY\nFresh bread daily');
   await section.getByRole('button', { name: 'Copy the text' }).click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('BAKERY\nFresh bread daily');
