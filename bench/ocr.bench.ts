@@ -52,11 +52,11 @@ export async function benchTextReading(dir: string, threads: number, runs = 3): 
       const decodeWithoutTextMs = performance.now() - start;
       const cpu = process.cpuUsage();
       start = performance.now();
-      const decoded = await decodePhoto(photo.file, { textSide: MAX_TEXT_IMAGE_SIDE });
+      const decoded = await decodePhoto(photo.file, { analysisSide: MAX_TEXT_IMAGE_SIDE });
       const decodeMs = performance.now() - start;
-      if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${photo.file} did not decode`);
+      if (decoded.status !== 'decoded' || !decoded.analysisPixels) throw new Error(`${photo.file} did not decode`);
       start = performance.now();
-      const lines = await reader.read(decoded.textPixels);
+      const lines = await reader.read(decoded.analysisPixels);
       const readMs = performance.now() - start;
       const used = process.cpuUsage(cpu);
       if (run > 0) samples.push({ lines: lines.length, decodeMs, decodeWithoutTextMs, readMs, totalMs: decodeMs + readMs, cpuMs: (used.user + used.system) / 1000 }); // run 0 warms up

@@ -74,9 +74,9 @@ function readingOf(image: RenderedTextImage, box: RenderedTextImage['lines'][num
 }
 
 async function readFile(reader: TextReader, file: string): Promise<{ lines: TextLine[]; width: number; height: number }> {
-  const decoded = await decodePhoto(file, { textSide: MAX_TEXT_IMAGE_SIDE });
-  if (decoded.status !== 'decoded' || !decoded.textPixels) throw new Error(`${file}: could not decode`);
-  return { lines: await reader.read(decoded.textPixels), width: decoded.width, height: decoded.height };
+  const decoded = await decodePhoto(file, { analysisSide: MAX_TEXT_IMAGE_SIDE });
+  if (decoded.status !== 'decoded' || !decoded.analysisPixels) throw new Error(`${file}: could not decode`);
+  return { lines: await reader.read(decoded.analysisPixels), width: decoded.width, height: decoded.height };
 }
 
 export async function measureTextQuality(options: { threads: number; imagesPerCell: number; log: (line: string) => void }): Promise<{ rows: QualityRow[]; timings: string[] }> {
