@@ -102,7 +102,7 @@ describe('text read in photos, through the core', () => {
     await core!.close();
     core = undefined;
     const run = await runPhotobind(['info', sign(), '--json'], { PHOTOBIND_LIBRARY: libraryDir });
-    expect(run.stderr).toBe('');
+    expect(run.code, run.stderr).toBe(0);
     const info = JSON.parse(run.stdout) as { text: string; textLines: unknown[]; state: string };
     expect(info).toMatchObject({ state: 'indexed', text: 'HAPPY BIRTHDAY ANNA\nFresh bread daily', textLines: reading.textLines });
     const wall = JSON.parse((await runPhotobind(['info', plain(), '--json'], { PHOTOBIND_LIBRARY: libraryDir })).stdout) as { text: string; textLines: unknown[] };
