@@ -146,6 +146,8 @@ export function createClient<C extends ContractShape>(contract: C, transport: Tr
     if (closed) throw new ApiError('disconnected', 'The connection to Photobind is closed.', true);
     options.signal?.throwIfAborted();
     await transport.ready();
+    // Cancelled while the transport got ready: an already-aborted signal fires no 'abort' event later.
+    if (options.signal?.aborted) throw new ApiError('cancelled', `${name} was cancelled.`);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {

@@ -4,15 +4,16 @@ import type { LibrarySession } from './library-session.ts';
 
 export function searchHandlers(session: LibrarySession): PhotobindHandlers['search'] {
   return {
-    async query({ text, filters, sort, limit }) {
+    // The rpc layer aborts `signal` when the caller cancels (a newer search superseded this one).
+    async query({ text, filters, sort, limit }, { signal }) {
       const core = await session.core();
-      const { hits, weaker, goodMatches } = await core.search.searchRanked(text, { ...filters, sort, limit });
+      const { hits, weaker, goodMatches } = await core.search.searchRanked(text, { ...filters, sort, limit, signal });
       return { hits, weaker, goodMatches };
     },
 
-    async similar({ path, limit }) {
+    async similar({ path, limit }, { signal }) {
       const core = await session.core();
-      return { hits: await core.search.similar(path, { limit }) };
+      return { hits: await core.search.similar(path, { limit, signal }) };
     },
 
     async moments({ text, contentHash }) {

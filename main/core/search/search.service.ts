@@ -32,6 +32,8 @@ export interface SearchOptions extends SearchFilters {
   relativeFloor?: number;
   /** Absolute minimum cosine score (default: none). */
   minScore?: number;
+  /** A superseded search (the user typed on) stops at the next step instead of finishing unseen. */
+  signal?: AbortSignal;
 }
 
 /** A ranked answer: the good matches, the weaker ones below the relevance floor, and whether any match is good. */
@@ -152,6 +154,7 @@ export class SearchService {
     const vectors: Float32Array[] = new Array<Float32Array>(terms.length);
     const textTerms: number[] = [];
     for (const [i, term] of terms.entries()) {
+      options.signal?.throwIfAborted();
       const photo = looksLikePath(term.text) ? await this.storedPhoto(resolvePhotoTerm(term.text)) : null;
       if (photo && photo.modelId !== this.activeModel()) throw new SearchError(`${term.text} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
       if (photo) vectors[i] = photo.vector;
@@ -168,6 +171,8 @@ export class SearchService {
       if (embedder.modelId !== space && textTerms.length < terms.length) throw new SearchError('The library has just switched search models; search again.');
       space = embedder.modelId;
     }
+    // The embedding was the slow step; a search abandoned meanwhile does not go on to the store.
+    options.signal?.throwIfAborted();
     const vector = combineVectors(vectors, terms.map((t) => t.weight));
     // A plain query (no arithmetic, no photo terms) also searches captions and file names literally.
     const plainText = terms.length === 1 && textTerms.length === 1 && terms[0]!.weight > 0 ? terms[0]!.text : undefined;
@@ -281,6 +286,7 @@ export class SearchService {
   async similar(photoPath: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const photo = await this.storedPhoto(photoPath);
     if (!photo) throw new SearchError(`${photoPath} is not in this library; index its folder first (photobind index FOLDER).`);
+    options.signal?.throwIfAborted();
     if (photo.modelId !== this.activeModel()) throw new SearchError(`${photoPath} has not been embedded by the current search model yet; run \`photobind index\` (or wait for the app to catch up) and try again.`);
     const { hits } = await this.nearest(photo.vector, photo.modelId, { ...options, relativeFloor: options.relativeFloor ?? 0 });
     const self = hits.findIndex((h) => h.photo.path === photo.path);

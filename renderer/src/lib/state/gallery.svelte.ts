@@ -16,6 +16,8 @@ export class GalleryState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly loading = new Set<number>();
   private generation = 0;
+  /** The library or filters changed while search results were shown: reload when the library shows again. */
+  private stale = false;
   /** First and last page on screen (as the grid last reported). */
   private visiblePages: [number, number] = [0, 0];
   /** Library photos by page number; replaced (not mutated) so the grid updates. */
@@ -85,6 +87,13 @@ export class GalleryState {
   refresh(): void {
     const generation = ++this.generation;
     this.loading.clear();
+    // Search results are on screen: library pages nobody sees are not fetched; they reload when the
+    // search is cleared (its onChange calls refresh again) or the grid next asks for a range.
+    if (this.showingSearch) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     const [first, last] = this.visiblePages;
     const wanted = Array.from({ length: last - first + 1 }, (_, i) => first + i);
     const skeleton = this.fetchSkeleton();
@@ -113,6 +122,7 @@ export class GalleryState {
   ensureRange(start: number, end: number): void {
     this.visiblePages = [Math.floor(start / PAGE_SIZE), Math.floor(Math.max(start, end) / PAGE_SIZE)];
     if (this.showingSearch || this.list) return;
+    if (this.stale) return this.refresh();
     for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.max(start, end) / PAGE_SIZE); page++) void this.loadPage(page);
   }
 

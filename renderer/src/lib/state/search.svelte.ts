@@ -128,6 +128,8 @@ export class SearchState {
       const result = similar
         ? { ...(await this.api.search.similar({ path: similar.path }, { signal: controller.signal })), weaker: [], goodMatches: true }
         : await this.api.search.query({ text, filters: this.filters, sort: this.sort }, { signal: controller.signal });
+      // A newer search superseded this one while it ran: its hits must not replace the newer ones.
+      if (controller.signal.aborted) return;
       this.hits = result.hits;
       this.weaker = result.weaker;
       this.goodMatches = result.goodMatches;
@@ -135,7 +137,7 @@ export class SearchState {
       this.answered = similar ? similar.fileName : text;
       this.onChange();
     } catch (error) {
-      if (isCancelled(error)) return;
+      if (isCancelled(error) || controller.signal.aborted) return;
       this.hits = [];
       this.error = messageOf(error);
       this.onChange();
