@@ -83,7 +83,7 @@ describe.runIf(hasToySearch)('GalleryState over the real API', () => {
     gallery.ensureRange(0, 20);
     await vi.waitFor(() => expect(gallery.count).toBe(8));
 
-    api.calls.length = 0;
+    api.clearCalls();
     search.setText('red car');
     search.submit();
     await vi.waitFor(() => expect(search.answered).toBe('red car'));

@@ -24,16 +24,25 @@ export interface RealApi {
   album: string;
   /** Methods called by the client so far ("photos.list", ...), in order; "cancel" for each cancellation sent. */
   calls: string[];
+  /** The input of each entry in calls (undefined for a cancel). */
+  inputs: unknown[];
+  /** Forgets the calls logged so far. */
+  clearCalls(): void;
   close(): Promise<void>;
 }
 
 /** Wraps the client's end so every message it sends is logged (the messages themselves pass unchanged). */
-function recording(transport: Transport, calls: string[]): Transport {
+function recording(transport: Transport, calls: string[], inputs: unknown[]): Transport {
   return {
     ...transport,
     send(message: WireMessage) {
-      if (message.kind === 'call') calls.push(message.method);
-      else if (message.kind === 'cancel') calls.push('cancel');
+      if (message.kind === 'call') {
+        calls.push(message.method);
+        inputs.push(message.input);
+      } else if (message.kind === 'cancel') {
+        calls.push('cancel');
+        inputs.push(undefined);
+      }
       transport.send(message);
     },
   };
@@ -48,7 +57,8 @@ export async function openRealApi(): Promise<RealApi> {
   const [clientSide, serverSide] = inProcessTransportPair();
   const stopServing = serve(createPhotobindApi(session), serverSide);
   const calls: string[] = [];
-  const client = createClient(photobindApi, recording(clientSide, calls));
+  const inputs: unknown[] = [];
+  const client = createClient(photobindApi, recording(clientSide, calls, inputs));
   const done = new Promise<IndexJobState>((resolve) => {
     const stop = client.on('onDidIndexProgress', (state) => {
       if (state.state === 'done' || state.state === 'failed' || state.state === 'cancelled') {
@@ -61,11 +71,17 @@ export async function openRealApi(): Promise<RealApi> {
   const state = await done;
   if (state.state !== 'done') throw new Error(`indexing the demo album ended ${state.state}`);
   calls.length = 0;
+  inputs.length = 0;
   return {
     client,
     session,
     album,
     calls,
+    inputs,
+    clearCalls() {
+      calls.length = 0;
+      inputs.length = 0;
+    },
     async close() {
       stopServing();
       clientSide.close();

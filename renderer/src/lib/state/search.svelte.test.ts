@@ -115,7 +115,7 @@ describe.runIf(hasToySearch)('SearchState over the real API', () => {
 
   it('cancels the superseded search and shows the newer one', async () => {
     const expected = await api.client.search.query({ text: 'blue' });
-    api.calls.length = 0;
+    api.clearCalls();
     const search = new SearchState(api.client, () => {});
     search.setText('red car');
     search.submit();
@@ -133,7 +133,7 @@ describe.runIf(hasToySearch)('SearchState over the real API', () => {
 
   it('a search superseded before it left is never sent', async () => {
     const search = new SearchState(api.client, () => {});
-    api.calls.length = 0;
+    api.clearCalls();
     search.setText('red car');
     search.submit();
     search.setText('night');
@@ -145,7 +145,7 @@ describe.runIf(hasToySearch)('SearchState over the real API', () => {
 
   it('debounces real typing into one search.query', async () => {
     const search = new SearchState(api.client, () => {});
-    api.calls.length = 0;
+    api.clearCalls();
     for (const text of ['n', 'ni', 'nig', 'nigh', 'night']) search.setText(text);
     await vi.waitFor(() => expect(search.answered).toBe('night'), { timeout: 5000 });
     expect(api.calls).toEqual(['search.query']);
