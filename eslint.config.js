@@ -88,5 +88,12 @@ export default tseslint.config(
     ['electron', 'node:*', '**/main/**', '**/preload/**', '../../common/**', '../../../common/**'],
     'The renderer runs in the browser sandbox: it reaches the core only through the API client ($common/api), never main/ or Node.',
   ),
+  // The renderer's state tests host a real core in-process (the in-process transport is for tests): they,
+  // and only they, may import main/core and Node; shipped renderer code stays under the rule above.
+  layer(
+    ['renderer/src/**/*.test.ts', 'renderer/src/**/*.test-support.ts'],
+    ['electron', '**/electron/**', '**/preload/**', '../../common/**', '../../../common/**'],
+    'Renderer tests reach the core through the API client over the in-process transport; never electron or the preload.',
+  ),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

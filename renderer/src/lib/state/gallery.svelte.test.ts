@@ -12,9 +12,9 @@ type Page = { total: number; offset: number; photos: Photo[] };
 
 /** Search and gallery wired as the app wires them: a search change refreshes the gallery. */
 function wire(client: PhotobindClient): { search: SearchState; gallery: GalleryState } {
-  let gallery: GalleryState | undefined;
-  const search = new SearchState(client, () => gallery?.refresh());
-  gallery = new GalleryState(client, search);
+  const wired: { gallery?: GalleryState } = {};
+  const search = new SearchState(client, () => wired.gallery?.refresh());
+  const gallery = (wired.gallery = new GalleryState(client, search));
   return { search, gallery };
 }
 
