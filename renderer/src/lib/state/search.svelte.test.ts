@@ -7,10 +7,16 @@ import type { SearchHit } from '$common/photo.types.ts';
 import { deferred, hasToySearch, openRealApi, type RealApi } from './real-api.test-support.ts';
 import { SearchState } from './search.svelte.ts';
 
+interface Reply {
+  hits: SearchHit[];
+  weaker: SearchHit[];
+  goodMatches: boolean;
+}
+
 interface QueryCall {
   text: string;
   signal: AbortSignal | undefined;
-  reply: ReturnType<typeof deferred<{ hits: SearchHit[] }>>;
+  reply: ReturnType<typeof deferred<Reply>>;
 }
 
 /** Only search.query, answered when the test says (and, like a slow server, even after a cancel). */
@@ -19,7 +25,7 @@ function timedClient(): { client: PhotobindClient; queries: QueryCall[] } {
   const client = {
     search: {
       query(input: { text: string }, options?: { signal?: AbortSignal }) {
-        const reply = deferred<{ hits: SearchHit[] }>();
+        const reply = deferred<Reply>();
         queries.push({ text: input.text, signal: options?.signal, reply });
         return reply.promise;
       },
@@ -29,6 +35,7 @@ function timedClient(): { client: PhotobindClient; queries: QueryCall[] } {
 }
 
 const hit = (name: string): SearchHit => ({ photo: { path: `/album/${name}.jpg`, fileName: `${name}.jpg` }, score: 0.5 }) as SearchHit;
+const answer = (name: string): Reply => ({ hits: [hit(name)], weaker: [], goodMatches: true });
 
 describe('SearchState with a hand-written client (timing)', () => {
   afterEach(() => {
@@ -46,7 +53,7 @@ describe('SearchState with a hand-written client (timing)', () => {
     expect(queries).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(250);
     expect(queries.map((q) => q.text)).toEqual(['red car']);
-    queries[0]!.reply.resolve({ hits: [hit('car')] });
+    queries[0]!.reply.resolve(answer('car'));
     await vi.runAllTimersAsync();
     expect(search.hits.map((h) => h.photo.fileName)).toEqual(['car.jpg']);
     expect(search.answered).toBe('red car');
@@ -77,9 +84,9 @@ describe('SearchState with a hand-written client (timing)', () => {
     expect(queries.map((q) => q.text)).toEqual(['cat', 'dog']);
     expect(queries[0]!.signal?.aborted).toBe(true);
     expect(queries[1]!.signal?.aborted).toBe(false);
-    queries[1]!.reply.resolve({ hits: [hit('dog')] });
+    queries[1]!.reply.resolve(answer('dog'));
     await vi.waitFor(() => expect(search.answered).toBe('dog'));
-    queries[0]!.reply.resolve({ hits: [hit('cat')] });
+    queries[0]!.reply.resolve(answer('cat'));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(search.hits.map((h) => h.photo.fileName)).toEqual(['dog.jpg']);
     expect(search.answered).toBe('dog');
@@ -94,7 +101,7 @@ describe('SearchState with a hand-written client (timing)', () => {
     search.submit();
     search.setText('dog');
     search.submit();
-    queries[1]!.reply.resolve({ hits: [hit('dog')] });
+    queries[1]!.reply.resolve(answer('dog'));
     queries[0]!.reply.reject(new Error('the model process restarted'));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(search.error).toBeNull();
@@ -126,7 +133,8 @@ describe.runIf(hasToySearch)('SearchState over the real API', () => {
     await vi.waitFor(() => expect(search.answered).toBe('blue'));
     expect(api.calls).toEqual(['search.query', 'cancel', 'search.query']);
     expect(search.hits).toEqual(expected.hits);
-    expect(search.hits.length).toBeGreaterThan(0);
+    expect(search.weaker).toEqual(expected.weaker);
+    expect(search.hits.length + search.weaker.length).toBeGreaterThan(0);
     expect(search.error).toBeNull();
     await vi.waitFor(() => expect(search.loading).toBe(false));
   });
