@@ -26,15 +26,28 @@ export interface RealApi {
   calls: string[];
   /** The input of each entry in calls (undefined for a cancel). */
   inputs: unknown[];
+  /** Holds what the core sends until the returned function is called (a slow wire, for ordering). */
+  holdReplies(): () => void;
   /** Forgets the calls logged so far. */
   clearCalls(): void;
   close(): Promise<void>;
 }
 
+/** While held, replies and events reaching the client wait (a slow wire), in order. */
+interface Gate {
+  held: boolean;
+  queue: (() => void)[];
+}
+
 /** Wraps the client's end so every message it sends is logged (the messages themselves pass unchanged). */
-function recording(transport: Transport, calls: string[], inputs: unknown[]): Transport {
+function recording(transport: Transport, calls: string[], inputs: unknown[], gate: Gate): Transport {
   return {
     ...transport,
+    onMessage: (listener) =>
+      transport.onMessage((message) => {
+        if (gate.held) gate.queue.push(() => listener(message));
+        else listener(message);
+      }),
     send(message: WireMessage) {
       if (message.kind === 'call') {
         calls.push(message.method);
@@ -58,7 +71,8 @@ export async function openRealApi(): Promise<RealApi> {
   const stopServing = serve(createPhotobindApi(session), serverSide);
   const calls: string[] = [];
   const inputs: unknown[] = [];
-  const client = createClient(photobindApi, recording(clientSide, calls, inputs));
+  const gate: Gate = { held: false, queue: [] };
+  const client = createClient(photobindApi, recording(clientSide, calls, inputs, gate));
   const done = new Promise<IndexJobState>((resolve) => {
     const stop = client.on('onDidIndexProgress', (state) => {
       if (state.state === 'done' || state.state === 'failed' || state.state === 'cancelled') {
@@ -78,6 +92,13 @@ export async function openRealApi(): Promise<RealApi> {
     album,
     calls,
     inputs,
+    holdReplies() {
+      gate.held = true;
+      return () => {
+        gate.held = false;
+        for (const deliver of gate.queue.splice(0)) deliver();
+      };
+    },
     clearCalls() {
       calls.length = 0;
       inputs.length = 0;

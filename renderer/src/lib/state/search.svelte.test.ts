@@ -124,12 +124,15 @@ describe.runIf(hasToySearch)('SearchState over the real API', () => {
     const expected = await api.client.search.query({ text: 'blue' });
     api.clearCalls();
     const search = new SearchState(api.client, () => {});
+    const release = api.holdReplies(); // the first search's answer is still on its way when the user types on
     search.setText('red car');
     search.submit();
     // Once the first search is on the wire, the newer one sends a cancel for it.
     await vi.waitFor(() => expect(api.calls).toEqual(['search.query']));
     search.setText('blue');
     search.submit();
+    await vi.waitFor(() => expect(api.calls).toHaveLength(3));
+    release();
     await vi.waitFor(() => expect(search.answered).toBe('blue'));
     expect(api.calls).toEqual(['search.query', 'cancel', 'search.query']);
     expect(search.hits).toEqual(expected.hits);
