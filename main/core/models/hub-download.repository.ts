@@ -236,7 +236,7 @@ export async function downloadToStaging(request: DownloadRequest): Promise<Downl
   await request.beforeDownload?.({ remainingBytes, filesOfUnknownSize: remote.filter((r) => r.size === null).map((r) => r.file) });
   await fs.mkdir(request.staging, { recursive: true });
 
-  const meter = new ProgressMeter(5_000);
+  const meter = new ProgressMeter(5_000, Date.now, 0); // bytes: no burst to wait out (see the meter's note)
   meter.record(0);
   let loadedOther = [...onDisk.values()].reduce((a, b) => a + b, 0);
   let lastEmit = 0;
