@@ -228,9 +228,11 @@ export class SearchService {
     const missing = [...textPhotos, ...readPhotos].filter((p) => !vectorHits.some((h) => h.photo.path === p.path)).map((p) => p.path);
     const vectors = await this.store.vectorsOf([...new Set(missing)]);
     // Captions and file names (full text), and the text read in the photos: each a ranked list of its own.
+    // A photo the vector search found below the floor keeps that hit (a video's carries its moment's time).
+    const vectorHitByPath = new Map(vectorHits.map((h) => [h.photo.path, h]));
     for (const list of [textPhotos, readPhotos]) {
       list.forEach((photo, rank) => {
-        const entry = fused.get(photo.path) ?? { hit: { photo, score: vectors.has(photo.path) ? dot(vector, vectors.get(photo.path)!) : 0 }, fused: 0 };
+        const entry = fused.get(photo.path) ?? { hit: vectorHitByPath.get(photo.path) ?? { photo, score: vectors.has(photo.path) ? dot(vector, vectors.get(photo.path)!) : 0 }, fused: 0 };
         entry.fused += TEXT_WEIGHT / (RRF_K + rank + 1);
         fused.set(photo.path, entry);
       });

@@ -30,7 +30,7 @@ async function hubServingToyClipAsDefault(): Promise<LocalHub> {
 
 /** Counts stored rows and rows embedded by the default search model (read while another process writes). */
 async function counts(): Promise<{ rows: number; embedded: number; paths: string[] }> {
-  const store = await PhotoStoreRepository.open(path.join(library, 'db'));
+  const store = await PhotoStoreRepository.open(path.join(library, 'db'), { readOnly: true });
   try {
     const photos = await store.listPhotos();
     return { rows: photos.length, embedded: photos.filter((p) => p.modelId === 'Xenova/clip-vit-base-patch32').length, paths: photos.map((p) => p.path) };

@@ -81,11 +81,20 @@ export class PhotoStoreRepository {
     this.writes = new RetryingSerialWork(dir);
   }
 
-  static async open(databaseDir: string): Promise<PhotoStoreRepository> {
+  /**
+   * Opens the library's database. A reader (`readOnly`: search, info, status while another process may
+   * be writing) never cleans up: what looks like a leftover table may be a writer's table in the making
+   * (a model switch, a re-created photos table).
+   */
+  static async open(databaseDir: string, options: { readOnly?: boolean } = {}): Promise<PhotoStoreRepository> {
     const store = new PhotoStoreRepository(await lancedb.connect(databaseDir), databaseDir);
     await store.readVectorSpace();
     const names = await store.db.tableNames();
     if (names.includes(store.space.photosTable)) store.photos = await store.db.openTable(store.space.photosTable);
+    if (options.readOnly) {
+      store.problems = await ProblemsRepository.open(store.db);
+      return store;
+    }
     // A switch killed before its pointer flip leaves a new table behind; one killed after, the old one.
     for (const name of names) {
       if (name.startsWith(PHOTOS) && name !== store.space.photosTable) await store.db.dropTable(name);

@@ -20,7 +20,7 @@ let videos: ToyVideoEntry[];
 
 async function json<T>(...args: string[]): Promise<T> {
   const run = await runPhotobind([...args, '--library', library, '--models', 'toy', '--json']);
-  expect(run.stderr).toBe('');
+  expect(run.stderr.replace(/^photobind: library .*\n/, '')).toBe(''); // only the line naming the library
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as T;
 }
@@ -52,7 +52,8 @@ describe('videos in the library', () => {
   it('finds the second scene of a toy video at its time', async () => {
     for (const [i, entry] of videos.entries()) {
       const second = entry.scenes[1]!;
-      const hits = await json<Array<{ path: string; score: number; time?: number }>>('search', second.caption, '--limit', '40');
+      // --all: in a library of a few toy items the no-good-matches verdict may hold every hit back as weaker.
+      const hits = await json<Array<{ path: string; score: number; time?: number }>>('search', second.caption, '--limit', '40', '--all');
       const videoPath = await fs.realpath(path.join(album, 'videos', entry.file));
       const hit = hits.find((h) => h.path === videoPath);
       expect(hit, `video ${i} among the hits for "${second.caption}"`).toBeDefined();
