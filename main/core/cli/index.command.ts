@@ -17,7 +17,10 @@ import { terminalSafe } from './terminal-text.ts';
 export async function refuseToyModelsForNewFolders(core: PhotobindCore, folders: string[], options: GlobalOptions): Promise<void> {
   if (!isDemoOnlySet(core.modelSet)) return;
   if (options.models && isDemoOnlySet(getModelSet(options.models))) return;
-  const roots = await Promise.all(folders.map((f) => fs.realpath(path.resolve(f)).catch(() => path.resolve(f))));
+  // A folder that is not there is reported by the folder check (LibraryService.checkFolder), not here.
+  const present: string[] = [];
+  for (const folder of folders) if (await fs.stat(folder).then((s) => s.isDirectory(), () => false)) present.push(folder);
+  const roots = await Promise.all(present.map((f) => fs.realpath(path.resolve(f)).catch(() => path.resolve(f))));
   const fresh = roots.filter((root) => !core.settings.roots.includes(root) && !isInside(root, core.layout.root));
   if (fresh.length === 0) return;
   throw new Error(
