@@ -50,7 +50,7 @@ test('a word of the sign finds it, and its photo view shows, copies and outlines
   const boxes = page.getByTestId('text-box');
   await expect(boxes).toHaveCount(2);
   // The boxes lie on the photo: inside the image's rectangle, the first above the second.
-  const image = (await page.locator('.frame img').boundingBox())!;
+  const image = (await page.locator('.face-frame img').boundingBox())!;
   const first = (await boxes.nth(0).boundingBox())!;
   const second = (await boxes.nth(1).boundingBox())!;
   for (const box of [first, second]) {

@@ -181,11 +181,11 @@ test('a photo has its own address: Back, Forward and reload behave; zoom and pan
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
   await page.mouse.wheel(0, -400);
   await expect.poll(async () => Number(await stage.getAttribute('data-scale'))).toBeGreaterThan(2);
-  const before = await page.locator('.image').evaluate((img) => getComputedStyle(img).transform);
+  const before = await page.locator('.face-frame').evaluate((img) => getComputedStyle(img).transform);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
   await page.mouse.up();
-  expect(await page.locator('.image').evaluate((img) => getComputedStyle(img).transform)).not.toBe(before);
+  expect(await page.locator('.face-frame').evaluate((img) => getComputedStyle(img).transform)).not.toBe(before);
   await shot(page, '34-photo-zoomed', { dark: true });
   await stage.dblclick();
   await expect(stage).toHaveAttribute('data-scale', '1.00');
