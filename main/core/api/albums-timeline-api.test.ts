@@ -4,43 +4,29 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photobindApi, type IndexJobState, type PhotobindClient } from '../../../common/api/photobind.contract.ts';
-import { createClient, serve } from '../../../common/api/rpc.ts';
+import type { PhotobindClient } from '../../../common/api/photobind.contract.ts';
 import { getModelSet } from '../models/model-catalog.ts';
 import { renderDemoAlbum } from '../toy-world/demo-album.ts';
-import { LibrarySession } from './library-session.ts';
+import { indexJobEnded, openApiTestLibrary, type ApiTestLibrary } from './api-test-library.test-support.ts';
 import { modelAvailability } from './model-availability.ts';
-import { createPhotobindApi } from './photobind-api.ts';
-import { TRANSPORTS, type TransportPair } from './transport-pairs.test-support.ts';
 
 const toyModels = await modelAvailability(getModelSet('toy'), path.join(os.tmpdir(), 'photobind-no-cache'));
 const hasToySearch = toyModels.find((m) => m.task === 'clip')!.available;
 
 describe.runIf(hasToySearch)('timeline, links and albums through the API', () => {
-  let dir: string;
+  let lib: ApiTestLibrary;
   let album: string;
-  let session: LibrarySession;
-  let pair: TransportPair;
   let client: PhotobindClient;
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-albums-'));
-    album = path.join(dir, 'album');
-    await renderDemoAlbum({ outDir: album, count: 10, seed: 4 });
-    session = await LibrarySession.open({ libraryDir: path.join(dir, 'library'), modelSet: 'toy', watch: false, log: () => {} });
-    pair = await TRANSPORTS[0]!.open();
-    serve(createPhotobindApi(session), pair.server);
-    client = createClient(photobindApi, pair.client);
+    lib = await openApiTestLibrary({ prefix: 'photobind-albums-', fill: (out) => renderDemoAlbum({ outDir: out, count: 10, seed: 4 }) });
+    ({ album, client } = lib);
     const { job } = await client.library.addFolder({ path: album });
-    await new Promise<IndexJobState>((resolve) =>
-      client.on('onDidIndexProgress', (state) => state.job.id === job.id && ['done', 'failed'].includes(state.state) && resolve(state)),
-    );
+    await indexJobEnded(client, job.id);
   });
 
   afterAll(async () => {
-    await pair?.close();
-    await session?.close();
-    await fs.rm(dir, { recursive: true, force: true });
+    await lib?.close();
   });
 
   it('gives the timeline skeleton in browsing order: day counts add up and aspects match the pages', async () => {
@@ -55,7 +41,7 @@ describe.runIf(hasToySearch)('timeline, links and albums through the API', () =>
     for (const { day, count } of skeleton.days) {
       for (let i = 0; i < count; i++) expect(photos[index++]!.takenAt?.slice(0, 10) ?? null).toBe(day);
     }
-    const filtered = await client.photos.timeline({ filters: { folder: path.join(dir, 'nowhere') } });
+    const filtered = await client.photos.timeline({ filters: { folder: path.join(lib.dir, 'nowhere') } });
     expect(filtered).toEqual({ total: 0, days: [], aspects: [] });
   });
 
@@ -92,7 +78,7 @@ describe.runIf(hasToySearch)('timeline, links and albums through the API', () =>
     expect(favourites.photos.map((p) => p.path)).toEqual([photos[2]!.path]);
 
     // Stored in the library folder, and it survives a new session.
-    const stored = JSON.parse(await fs.readFile(path.join(dir, 'library', 'albums.json'), 'utf8')) as { albums: Array<{ name: string }>; favourites: string[] };
+    const stored = JSON.parse(await fs.readFile(path.join(lib.dir, 'library', 'albums.json'), 'utf8')) as { albums: Array<{ name: string }>; favourites: string[] };
     expect(stored.albums.map((a) => a.name)).toEqual(['Autumn trip']);
     expect(stored.favourites).toEqual([photos[2]!.contentHash]);
     expect((await fs.readdir(album)).sort()).toEqual(before);
@@ -103,7 +89,7 @@ describe.runIf(hasToySearch)('timeline, links and albums through the API', () =>
 
   it('fills a live album from its saved search, including photos indexed after it was saved', async () => {
     await expect(client.albums.createLive({ name: 'Nothing', text: '  ', filters: {} })).rejects.toMatchObject({ code: 'invalid-input' });
-    const later = path.join(dir, 'later');
+    const later = path.join(lib.dir, 'later');
     await renderDemoAlbum({ outDir: later, count: 4, seed: 9 });
     const { album: byFolder } = await client.albums.createLive({ name: 'Later folder', text: '', filters: { folder: later } });
     expect(byFolder).toMatchObject({ kind: 'live', count: null, query: { text: '', filters: { folder: later } } });
@@ -112,9 +98,7 @@ describe.runIf(hasToySearch)('timeline, links and albums through the API', () =>
     const carsBefore = (await client.albums.photos({ id: cars.id })).photos.length;
 
     const { job } = await client.library.addFolder({ path: later });
-    await new Promise<IndexJobState>((resolve) =>
-      client.on('onDidIndexProgress', (state) => state.job.id === job.id && ['done', 'failed'].includes(state.state) && resolve(state)),
-    );
+    await indexJobEnded(client, job.id);
     const filled = await client.albums.photos({ id: byFolder.id });
     expect(filled.photos).toHaveLength(4);
     expect(filled.photos.every((p) => p.folder === later)).toBe(true);

@@ -1,42 +1,35 @@
 // The people domain of the API in-process, against a real core on a temp library with the real face model on the shared real-face photos.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photobindApi, type IndexJobState, type PhotobindClient } from '../../../common/api/photobind.contract.ts';
-import { createClient, serve } from '../../../common/api/rpc.ts';
+import type { PhotobindClient } from '../../../common/api/photobind.contract.ts';
 import { FACES_DIR, FACES_SKIP_NOTE } from '../faces/face-test-set.ts';
-import { LibrarySession } from './library-session.ts';
-import { createPhotobindApi } from './photobind-api.ts';
-import { TRANSPORTS, type TransportPair } from './transport-pairs.test-support.ts';
+import { indexJobEnded, openApiTestLibrary, type ApiTestLibrary } from './api-test-library.test-support.ts';
+import { TRANSPORTS } from './transport-pairs.test-support.ts';
 
 const SLOW = 600_000;
 
 describe.skipIf(!FACES_DIR)(`the people API (${FACES_DIR ? 'real faces, in-process' : FACES_SKIP_NOTE})`, () => {
-  let dir: string;
+  let lib: ApiTestLibrary;
   let album: string;
-  let session: LibrarySession;
-  let pair: TransportPair;
   let client: PhotobindClient;
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-people-api-'));
-    album = path.join(dir, 'album');
-    await fs.mkdir(album);
-    for (const name of ['obama-1.jpg', 'obama-2.jpg', 'biden-1.jpg', 'two-people.jpg']) await fs.copyFile(path.join(FACES_DIR!, name), path.join(album, name));
-    session = await LibrarySession.open({ libraryDir: path.join(dir, 'library'), modelSet: 'toy', watch: false, log: () => {} });
-    pair = await TRANSPORTS.find((t) => t.name === 'in-process')!.open();
-    serve(createPhotobindApi(session), pair.server);
-    client = createClient(photobindApi, pair.client);
-    const done = new Promise<IndexJobState>((resolve) => client.on('onDidIndexProgress', (s) => ['done', 'failed', 'cancelled'].includes(s.state) && resolve(s)));
+    lib = await openApiTestLibrary({
+      prefix: 'photobind-people-api-',
+      transport: TRANSPORTS.find((t) => t.name === 'in-process')!,
+      fill: async (out) => {
+        for (const name of ['obama-1.jpg', 'obama-2.jpg', 'biden-1.jpg', 'two-people.jpg']) await fs.copyFile(path.join(FACES_DIR!, name), path.join(out, name));
+      },
+    });
+    ({ album, client } = lib);
+    const done = indexJobEnded(client);
     await client.library.addFolder({ path: album });
     expect(await done).toMatchObject({ state: 'done', summary: { indexed: 4 } });
   }, SLOW);
 
   afterAll(async () => {
-    await pair?.close();
-    await session?.close();
-    await fs.rm(dir, { recursive: true, force: true });
+    await lib?.close();
   });
 
   it('is off until switched on; then lists people with a face to show, names and merges them', async () => {

@@ -11,43 +11,25 @@ import { renderDemoAlbum } from '../toy-world/demo-album.ts';
 import { LibrarySession } from './library-session.ts';
 import { modelAvailability } from './model-availability.ts';
 import { createPhotobindApi } from './photobind-api.ts';
-import { TRANSPORTS, type TransportPair } from './transport-pairs.test-support.ts';
+import { indexJobEnded, openApiTestLibrary, type ApiTestLibrary } from './api-test-library.test-support.ts';
+import { TRANSPORTS } from './transport-pairs.test-support.ts';
 
 const toyModels = await modelAvailability(getModelSet('toy'), path.join(os.tmpdir(), 'photobind-no-cache'));
 const hasToySearch = toyModels.find((m) => m.task === 'clip')!.available;
 
-function finished(client: PhotobindClient, jobId: string): Promise<IndexJobState> {
-  return new Promise((resolve) => {
-    const stop = client.on('onDidIndexProgress', (state) => {
-      if (state.job.id === jobId && (state.state === 'done' || state.state === 'failed' || state.state === 'cancelled')) {
-        stop();
-        resolve(state);
-      }
-    });
-  });
-}
-
 describe.each(TRANSPORTS)('the Photobind API over $name', (kind) => {
+  let lib: ApiTestLibrary;
   let dir: string;
-  let session: LibrarySession;
-  let pair: TransportPair;
   let client: PhotobindClient;
   let album: string;
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-api-'));
-    album = path.join(dir, 'album');
-    await renderDemoAlbum({ outDir: album, count: 8, seed: 3 });
-    session = await LibrarySession.open({ libraryDir: path.join(dir, 'library'), modelSet: 'toy', watch: false, log: () => {} });
-    pair = await kind.open();
-    serve(createPhotobindApi(session), pair.server);
-    client = createClient(photobindApi, pair.client);
+    lib = await openApiTestLibrary({ prefix: 'photobind-api-', transport: kind, fill: (out) => renderDemoAlbum({ outDir: out, count: 8, seed: 3 }) });
+    ({ dir, album, client } = lib);
   });
 
   afterAll(async () => {
-    await pair?.close();
-    await session?.close();
-    await fs.rm(dir, { recursive: true, force: true });
+    await lib?.close();
   });
 
   it('describes an empty library', async () => {
@@ -80,7 +62,7 @@ describe.each(TRANSPORTS)('the Photobind API over $name', (kind) => {
 
   it.runIf(!hasToySearch)('says clearly that indexing needs the search model when it is missing', async () => {
     const { job } = await client.library.addFolder({ path: album });
-    const state = await finished(client, job.id);
+    const state = await indexJobEnded(client, job.id);
     expect(state).toMatchObject({ state: 'failed', error: { code: 'model-unavailable' } });
     expect(state.error?.message).toContain('photobind/toy-clip');
     await client.library.removeFolder({ path: job.roots[0]! });
@@ -91,7 +73,7 @@ describe.each(TRANSPORTS)('the Photobind API over $name', (kind) => {
     client.on('onDidIndexProgress', (state) => progress.push(state));
     const changed = new Promise((resolve) => client.on('onDidChangeLibrary', resolve));
     const { root, job } = await client.library.addFolder({ path: album });
-    const state = await finished(client, job.id);
+    const state = await indexJobEnded(client, job.id);
     expect(state).toMatchObject({ state: 'done', summary: { indexed: 8, failed: 0 } });
     expect(progress.some((p) => p.state === 'running')).toBe(true);
     await changed;
@@ -127,7 +109,7 @@ describe('switching the model set through the API', () => {
       const album = path.join(dir, 'album');
       await renderDemoAlbum({ outDir: album, count: 8, seed: 5 });
       const { job } = await client.library.addFolder({ path: album });
-      expect(await finished(client, job.id)).toMatchObject({ state: 'done' });
+      expect(await indexJobEnded(client, job.id)).toMatchObject({ state: 'done' });
 
       const states: ModelSwitchState[] = [];
       const done = new Promise<ModelSwitchState>((resolve) =>

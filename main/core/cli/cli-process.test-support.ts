@@ -1,6 +1,7 @@
 // Test support: runs the real `photobind` command in a child process and collects its output.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { REPO_ROOT } from '../models/model-catalog.ts';
 
 export const CLI = path.join(REPO_ROOT, 'bin', 'photobind.js');
@@ -21,4 +22,16 @@ export function runPhotobind(args: string[], env: Record<string, string> = {}): 
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Every command names its library on its first stderr line; this is the rest of stderr. */
+export function stderrAfterLibraryLine(run: CliRun): string {
+  return run.stderr.replace(/^photobind: library .*\n/, '');
+}
+
+/** The parsed stdout of a `--json` run that succeeded and printed nothing on stderr but the library line. */
+export function parseJsonRun<T>(run: CliRun): T {
+  expect(stderrAfterLibraryLine(run)).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as T;
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noiseJpeg, pngBomb, REAL_PHOTOS, realPhoto } from '../media/media-test-files.test-support.ts';
-import { runPhotobind, type CliRun } from './cli-process.test-support.ts';
+import { parseJsonRun, runPhotobind, type CliRun } from './cli-process.test-support.ts';
 
 let tmp: string;
 let album: string;
@@ -16,10 +16,7 @@ function photobind(...args: string[]): Promise<CliRun> {
 }
 
 async function json<T>(...args: string[]): Promise<T> {
-  const run = await photobind(...args, '--json');
-  expect(run.stderr.replace(/^photobind: library .*\n/, '')).toBe(''); // only the line naming the library
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
+  return parseJsonRun<T>(await photobind(...args, '--json'));
 }
 
 const HOSTILE: Record<string, (dir: string) => Promise<void>> = {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../models/model-install.service.ts';
-import { runPhotobind, type CliRun } from './cli-process.test-support.ts';
+import { parseJsonRun, runPhotobind, type CliRun } from './cli-process.test-support.ts';
 import { asHubRepo, clipFixture, closedPortUrl, startLocalHub, writeFolder, type LocalHub } from '../models/local-hub.test-support.ts';
 
 const ID = 'Xenova/clip-vit-base-patch32';
@@ -18,10 +18,7 @@ function photobind(env: Record<string, string>, ...args: string[]): Promise<CliR
 }
 
 async function json<T>(...args: string[]): Promise<T> {
-  const run = await photobind({ PHOTOBIND_HUB_URL: hub.url }, ...args, '--json');
-  expect(run.stderr.replace(/^photobind: library .*\n/, '')).toBe(''); // only the line naming the library
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
+  return parseJsonRun<T>(await photobind({ PHOTOBIND_HUB_URL: hub.url }, ...args, '--json'));
 }
 
 const fixture = await clipFixture();

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPhotobind } from './cli-process.test-support.ts';
+import { parseJsonRun, runPhotobind } from './cli-process.test-support.ts';
 
 interface ManifestEntry {
   file: string;
@@ -16,10 +16,7 @@ let album: string;
 let library: string;
 
 async function json<T>(...args: string[]): Promise<T> {
-  const run = await runPhotobind([...args, '--library', library, '--json']);
-  expect(run.stderr.replace(/^photobind: library .*\n/, '')).toBe(''); // only the line naming the library
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
+  return parseJsonRun<T>(await runPhotobind([...args, '--library', library, '--json']));
 }
 
 beforeAll(async () => {

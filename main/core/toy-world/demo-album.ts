@@ -74,7 +74,8 @@ export async function renderScene(scene: Scene, options: RenderSceneOptions = {}
   return (await renderSceneWithBoxes(scene, options)).jpeg;
 }
 
-const SceneSchema = z.object({
+/** A toy scene as manifests store it (photos' and videos' manifests alike). */
+export const SceneSchema = z.object({
   setting: z.enum(SETTINGS),
   time: z.enum(TIMES),
   objects: z

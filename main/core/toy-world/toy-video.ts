@@ -10,7 +10,7 @@ import { sampleScene, type Scene } from './scene-sampler.ts';
 import { deriveSeed, mulberry32 } from './seeded-random.ts';
 import { describeScene } from './scene-text.ts';
 import { cameraLabel, samplePhotoMeta } from './exif-data.ts';
-import { COLORS, KINDS, SETTINGS, TIMES } from './vocabulary.ts';
+import { SceneSchema } from './demo-album.ts';
 
 // [Note: toy videos]
 // A toy video is a few toy-world scenes one after another, each held for a few seconds while the
@@ -24,15 +24,6 @@ const STREAM = { scene: 21, drawing: 22, text: 23, meta: 24 } as const;
 export const TOY_VIDEO_DEFAULTS = { scenes: 3, secondsPerScene: 3, fps: 10, width: 320, height: 240 } as const;
 /** Extra width drawn on each side of the frame, as a fraction of its width, that the pan slides across. */
 const PAN = 0.1;
-
-const SceneSchema = z.object({
-  setting: z.enum(SETTINGS),
-  time: z.enum(TIMES),
-  objects: z
-    .array(z.object({ kind: z.enum(KINDS), color: z.enum(COLORS), count: z.union([z.literal(1), z.literal(2), z.literal(3)]) }))
-    .min(1)
-    .max(3),
-});
 
 export const ToyVideoEntrySchema = z.object({
   file: z.string().regex(/^[\w.-]+\.mp4$/),
