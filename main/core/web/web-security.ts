@@ -13,7 +13,9 @@
 // HttpOnly, SameSite=Strict, named for the port, and its value is not the secret but an HMAC of it bound
 // to the port, so even a leaked cookie is no bearer token and is worth nothing on another port. A
 // cookie-only WebSocket upgrade must carry our Origin (browsers always send one): a non-browser client
-// authenticates with the secret itself (X-Photobind-Token or Authorization: Bearer).
+// authenticates with the secret itself (X-Photobind-Token or Authorization: Bearer). A browser that opens
+// the app's page at the root (`http://127.0.0.1:PORT/#/photo/<hash>`) sends no cookie there, so it is
+// redirected into the run path (the fragment kept), where the cookie decides; nothing else is redirected.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 

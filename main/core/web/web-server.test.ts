@@ -116,6 +116,17 @@ describe('photobind serve (web mode)', () => {
     expect((await get(server.port, '/', { Cookie: `photobind_${server.port}=wrong` })).status).toBe(401);
   });
 
+  it('leads a browser that opens the page at the root into the run path, where the cookie still decides', async () => {
+    const navigate = { 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' };
+    const reply = await get(server.port, '/', navigate);
+    expect(reply.status).toBe(307);
+    expect(reply.headers.location).toBe(`${server.runPath}/`);
+    expect((await get(server.port, `${server.runPath}/`, navigate)).status).toBe(401);
+    // Only the page itself: a script, an image or a media route outside the run path is refused.
+    expect((await get(server.port, '/', { 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' })).status).toBe(401);
+    expect((await get(server.port, `/photo/${photo.hash}`, navigate)).status).toBe(401);
+  });
+
   it('refuses a foreign Host header even with the secret (DNS rebinding)', async () => {
     expect((await get(server.port, '/', { ...auth, Host: `evil.example:${server.port}` })).status).toBe(403);
     expect((await get(server.port, `/?token=${server.secret}`, { Host: 'evil.example' })).status).toBe(403);

@@ -81,6 +81,14 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return response.end();
     }
     if (!authentication(request, secret, port)) {
+      // A browser opening the app's own page outside the run path (`http://127.0.0.1:PORT/#/photo/<hash>`, typed
+      // or from a link): its cookie is scoped to the run path, so lead it there. The fragment (`#/photo/...`)
+      // rides along (a Location without one keeps the request's). The run path is not secret; the cookie still
+      // decides there. See [Note: web mode security].
+      if (isPageNavigation(request) && (url.pathname === '/' || url.pathname === '/index.html')) {
+        response.writeHead(307, { Location: runPath + '/' + url.search, 'Cache-Control': 'no-store' });
+        return response.end();
+      }
       return sendText(response, 401, 'Open Photobind with the link that `photobind serve` printed: it carries this session\'s secret.');
     }
     if (url.pathname === runPath) {
@@ -108,6 +116,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return null;
     }
   };
+
+  /** A browser navigating to a page (Fetch Metadata), not a script, an image or a non-browser client. */
+  const isPageNavigation = (request: IncomingMessage): boolean =>
+    request.headers['sec-fetch-mode'] === 'navigate' && (request.headers['sec-fetch-dest'] ?? 'document') === 'document';
 
   /** The path inside the per-run path (`/s/<id>/x` → `/x`); other paths unchanged (header-authenticated clients). */
   const withinRun = (pathname: string): string => (pathname.startsWith(runPath + '/') ? pathname.slice(runPath.length) : pathname);
