@@ -41,6 +41,9 @@ import { SerialWork } from './serial-work.ts';
 import { TextLinesRepository } from './storage/text-lines.repository.ts';
 import { PhotoTextService } from './text/photo-text.service.ts';
 import { TextStage } from './text/text.stage.ts';
+import { PhotoRemovalService } from './library/photo-removal.service.ts';
+import { RemovedPhotosRepository } from './storage/removed-photos.repository.ts';
+import { thumbnailPath } from './library/thumbnail-path.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -66,6 +69,8 @@ export class PhotobindCore {
   readonly catalog: PhotoCatalog;
   /** Albums, favourites and live albums, kept in the library folder (albums/albums.service.ts). */
   readonly albums: AlbumsService;
+  /** Removing photos from the library, never from disk, and restoring them ([Note: removing a photo from the library]). */
+  readonly removal: PhotoRemovalService;
   /** Videos' facts and moments (sampled frames embedded with the search model). */
   readonly videos: VideoMomentsService;
   private readonly videoIndex: VideoIndexService;
@@ -109,6 +114,7 @@ export class PhotobindCore {
   ) {
     this.people = new PeopleService(faces, () => store.photosByContent());
     const peopleLookup = () => Promise.resolve(this.faceGrouping ? this.people : undefined);
+    const removedPhotos = RemovedPhotosRepository.inLibrary(layout.root);
     this.index = new IndexService(
       store,
       () => this.modelsForIndexing(),
@@ -120,8 +126,9 @@ export class PhotobindCore {
       () => this.searchModelMissing?.message ?? null,
       (work) => this.holdingLibrary(work),
       (roots, summary, options) => this.videoIndex.pass(roots, summary, options),
+      () => removedPhotos.paths(),
     );
-    this.library = new LibraryService(store, layout);
+    this.library = new LibraryService(store, layout, (folders) => this.removal.restoreUnder(folders));
     this.catalog = new PhotoCatalog(store, peopleLookup);
     const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database));
     this.text = new PhotoTextService(textLines);
@@ -134,7 +141,17 @@ export class PhotobindCore {
       matching: async (text, filters) =>
         text ? (await this.search.search(text, { ...filters, sort: 'date', limit: 1000 })).map((h) => h.photo) : this.catalog.matching(filters, 5000),
     });
-    this.videoIndex = new VideoIndexService(store, this.videos, () => this.activeSearchModel, async () => (await this.modelsForIndexing()).canEmbed);
+    this.videoIndex = new VideoIndexService(store, this.videos, () => this.activeSearchModel, async () => (await this.modelsForIndexing()).canEmbed, () => removedPhotos.paths());
+    this.removal = new PhotoRemovalService({
+      store,
+      removed: removedPhotos,
+      exclusively: (work) => this.index.exclusively(work),
+      forgetContents: (hashes) => this.forgetContents(hashes),
+      albums: this.albums,
+      roots: async () => (await this.library.settings()).roots,
+      reindex: (files) => this.index.applyChanges(files, []),
+      changed: () => this.catalog.invalidate(),
+    });
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup, this.text);
@@ -145,6 +162,17 @@ export class PhotobindCore {
         return photo ? { width: photo.width, height: photo.height, orientation: (await readPhotoMetadata(photoPath)).orientation } : null;
       }),
     );
+  }
+
+  /** Forgets what the library keeps per content of contents that left it (a photo removed from the library). */
+  private async forgetContents(contentHashes: string[]): Promise<void> {
+    if (contentHashes.length === 0) return;
+    await Promise.all(contentHashes.map((hash) => fs.rm(thumbnailPath(this.layout.thumbnails, hash), { force: true })));
+    await this.ledger.forgetContents(contentHashes);
+    await (await (this.textLines ??= TextLinesRepository.open(this.layout.database))).delete(contentHashes);
+    await this.people.forgetContents(contentHashes);
+    await this.videos.forget(contentHashes);
+    await this.albums.forgetContents(contentHashes);
   }
 
   /** Whether faces are found and grouped (the library's privacy switch). */

@@ -123,6 +123,38 @@ export class AlbumsService {
   async favouritePhotos(): Promise<Photo[]> {
     return this.source.withHashes(new Set(await this.favouriteHashes()));
   }
+
+  /** The manual albums each content is in and whether it is a favourite (kept when a photo is removed from the library). */
+  async placesOf(contentHashes: readonly string[]): Promise<Map<string, { albums: string[]; favourite: boolean }>> {
+    const file = await this.repository.read();
+    return new Map(contentHashes.map((hash) => [hash, {
+      albums: file.albums.filter((a) => a.kind === 'manual' && a.members.includes(hash)).map((a) => a.id),
+      favourite: file.favourites.includes(hash),
+    }]));
+  }
+
+  /** Takes contents that left the library out of every manual album and the favourites. */
+  async forgetContents(contentHashes: readonly string[]): Promise<void> {
+    const gone = new Set(contentHashes);
+    if (gone.size === 0) return;
+    await this.repository.update((file) => {
+      for (const album of file.albums) if (album.kind === 'manual') album.members = album.members.filter((h) => !gone.has(h));
+      file.favourites = file.favourites.filter((h) => !gone.has(h));
+    });
+  }
+
+  /** Puts restored contents back into the albums they were in (those that still exist) and the favourites. */
+  async restoreContents(places: ReadonlyArray<{ contentHash: string; albums: readonly string[]; favourite: boolean }>): Promise<void> {
+    if (!places.some((p) => p.favourite || p.albums.length > 0)) return;
+    await this.repository.update((file) => {
+      for (const place of places) {
+        for (const album of file.albums) {
+          if (album.kind === 'manual' && place.albums.includes(album.id) && !album.members.includes(place.contentHash)) album.members.push(place.contentHash);
+        }
+        if (place.favourite && !file.favourites.includes(place.contentHash)) file.favourites.push(place.contentHash);
+      }
+    });
+  }
 }
 
 function newId(): string {

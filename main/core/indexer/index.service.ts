@@ -85,6 +85,8 @@ export class IndexService {
     private readonly aroundPass: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
     /** The videos' stage, run at the end of a full pass (see [Note: videos in the index pass]). */
     private readonly videoPass: ((roots: string[], summary: IndexSummary, options: IndexOptions) => Promise<void>) | null = null,
+    /** Files a person removed from the library: never indexed again (see [Note: removing a photo from the library]). */
+    private readonly removedPaths: () => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
 
   /** Runs `work` while no index pass runs, in this process or another (and starts none until it is done). */
@@ -121,6 +123,7 @@ export class IndexService {
     const summary = emptySummary();
     const stamps = await this.store.fileStamps();
     const problems = await this.store.problemMap();
+    const removed = await this.removedPaths();
 
     // 1. Scan: only stat calls. Unchanged photos and known-bad unchanged files are skipped here.
     const seen = new Set<string>();
@@ -132,6 +135,7 @@ export class IndexService {
       options.onWarning?.(warning);
     };
     for await (const file of scanFolders(roots, { extensions: this.extensions, onWarning, ...(options.signal ? { signal: options.signal } : {}) })) {
+      if (removed.has(file.path)) continue;
       summary.scanned++;
       seen.add(file.path);
       if (summary.scanned % 2000 === 0) options.onProgress?.({ phase: 'scanning', total: summary.scanned, done: 0, failed: 0, skipped: 0, rate: 0, etaSeconds: null });
@@ -169,7 +173,9 @@ export class IndexService {
     const summary = emptySummary();
     summary.scanned = files.length;
     const stamps = await this.store.fileStamps();
+    const removedPaths = await this.removedPaths();
     const work = files.filter((file) => {
+      if (removedPaths.has(file.path)) return false;
       const stamp = stamps.get(file.path);
       const unchanged = stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId;
       if (unchanged) summary.unchanged++;

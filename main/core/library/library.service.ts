@@ -43,6 +43,8 @@ export class LibraryService {
   constructor(
     private readonly store: PhotoStoreRepository,
     readonly layout: LibraryLayout,
+    /** Puts back photos removed from the library inside folders added again ([Note: removing a photo from the library]). */
+    private readonly restoreRemovedUnder: (folders: string[]) => Promise<unknown> = async () => [],
   ) {
     this.settingsRepo = new LibrarySettingsRepository(layout.settings);
   }
@@ -107,6 +109,8 @@ export class LibraryService {
       }
       return { ...s, roots };
     });
+    // Adding a folder again says its photos are wanted: those removed from the library come back with it.
+    await this.restoreRemovedUnder(folders);
     return { folders, alreadyIn, roots: next.roots };
   }
 

@@ -98,6 +98,14 @@ export class StageLedgerRepository {
     return map;
   }
 
+  /** Forgets every stage's entries of these contents (they left the library: a photo removed from it). */
+  async forgetContents(contentHashes: readonly string[]): Promise<void> {
+    for (let i = 0; i < contentHashes.length; i += 500) {
+      const some = contentHashes.slice(i, i + 500);
+      await this.writes.run(() => this.table.delete(`contentHash IN (${some.map(sqlString).join(', ')})`));
+    }
+  }
+
   /** Forgets a stage's entries (its data was deleted, e.g. face grouping switched off). */
   async forget(stage: string): Promise<void> {
     await this.writes.run(() => this.table.delete(`stage = ${sqlString(stage)}`));

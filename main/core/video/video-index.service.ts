@@ -27,6 +27,8 @@ export class VideoIndexService {
     private readonly activeModel: () => string,
     /** Whether the search model can run (videos wait for it: their rows carry its vectors). */
     private readonly canEmbed: () => Promise<boolean>,
+    /** Files a person removed from the library (see [Note: removing a photo from the library]). */
+    private readonly removedPaths: () => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
 
   /** Runs the moments stage over `roots`, adding its counts to the pass's summary. */
@@ -34,9 +36,11 @@ export class VideoIndexService {
     const modelId = this.activeModel();
     const stamps = new Map([...(await this.store.fileStamps()).entries()].filter(([p]) => hasVideoExtension(p)));
     const problems = await this.store.problemMap();
+    const removed = await this.removedPaths();
     const seen = new Set<string>();
     const work: ScannedFile[] = [];
     for await (const file of scanFolders(roots, { extensions: VIDEO_EXTENSIONS, ...(options.signal ? { signal: options.signal } : {}) })) {
+      if (removed.has(file.path)) continue;
       summary.scanned++;
       seen.add(file.path);
       const stamp = stamps.get(file.path);
