@@ -321,6 +321,69 @@ test('a live album is a saved search that fills itself as new photos arrive', as
   await accessible(page, 'live album');
 });
 
+test('remove from library (never from disk) and show in folder, from the selection bar and the photo view', async () => {
+  await page.getByRole('button', { name: /All photos/ }).click();
+  const heading = page.getByRole('heading', { name: /All photos/ });
+  await expect(heading).toContainText('51');
+  await expect(tiles().first()).toBeVisible();
+  await tiles().nth(0).click({ modifiers: ['ControlOrMeta'] });
+  await tiles().nth(1).click({ modifiers: ['ControlOrMeta'] });
+  const bar = page.getByRole('region', { name: 'Selected photos' });
+  await expect(bar).toContainText('2 selected');
+  const chosen = await tiles().and(page.locator('[data-checked="true"]')).evaluateAll((els) => els.map((e) => e.getAttribute('data-path')!));
+  // Show in folder: a browser cannot open the file manager, so web mode shows the folders' paths to copy.
+  await expect(bar.getByRole('button', { name: 'Show in folder' })).toHaveCount(0);
+  await bar.getByRole('button', { name: 'Folder paths…' }).click();
+  const folders = [...new Set(chosen.map((p) => path.dirname(p)))];
+  await expect(bar.getByRole('group', { name: 'Folder paths' }).getByRole('listitem')).toHaveText(folders);
+  await bar.getByRole('button', { name: /^Copy the folder path/ }).click();
+  expect((await page.evaluate(() => navigator.clipboard.readText())).split('\n')).toEqual(folders);
+  // Remove the two from the library, after a confirmation that says the files stay.
+  await bar.getByRole('button', { name: 'Remove from library…' }).click();
+  const confirm = bar.getByRole('group', { name: 'Remove from library' });
+  await expect(confirm).toContainText('The files stay on disk');
+  await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+  const notice = page.getByTestId('removal-notice');
+  await expect(notice).toContainText('Removed 2 photos from the library. The files are still on disk.');
+  await expect(heading).toContainText('49');
+  await expect(bar).toBeHidden();
+  for (const file of chosen) await expect(fs.stat(file)).resolves.toBeTruthy();
+  const shown = async () => tiles().evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+  expect((await shown()).filter((p) => chosen.includes(p!))).toEqual([]);
+  await shot(page, '47-removed-undo', { dark: true });
+  await accessible(page, 'removed, with undo');
+  await notice.getByRole('button', { name: 'Undo' }).click();
+  await expect(notice).toContainText('Put back 2 photos.');
+  await expect(heading).toContainText('51');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+
+  // From the photo view: its file section copies the folder path, and removes the photo.
+  await tiles().first().click();
+  const file = (await tiles().first().getAttribute('data-path'))!;
+  const viewer = page.getByRole('dialog', { name: path.basename(file) });
+  await expect(viewer).toBeVisible();
+  const section = viewer.getByRole('region', { name: 'File' });
+  await section.getByRole('button', { name: 'Copy folder path' }).click();
+  await expect(section.getByRole('status')).toHaveText('Copied the folder path');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(path.dirname(file));
+  await section.getByRole('button', { name: 'Remove from library…' }).click();
+  await shot(page, '48-photo-remove-confirm', { dark: true });
+  await accessible(page, 'photo view, removing');
+  await section.getByRole('group', { name: 'Remove from library' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(viewer).toBeHidden();
+  await expect(notice).toContainText('Removed a photo from the library. The file is still on disk.');
+  await expect(heading).toContainText('50');
+  await expect(fs.stat(file)).resolves.toBeTruthy();
+  // The watcher's next pass does not bring it back: the file is touched and a new photo arrives beside it;
+  // the new one is listed (the pass ran), the removed one is not.
+  const later = new Date(Date.now() + 60_000);
+  await fs.utimes(file, later, later);
+  await fs.copyFile(chosen[0]!, path.join(path.dirname(file), 'arrived-later.jpg'));
+  await expect(heading).toContainText('51', { timeout: 60_000 });
+  expect(await shown()).not.toContain(file);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+});
+
 test('the skip link leads to the photos, and focus is visible', async () => {
   await page.goto(`${server.origin}/#/`);
   await page.reload(); // a fresh page: the focus starts at the top

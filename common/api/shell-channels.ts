@@ -3,3 +3,5 @@
 export const API_PORT_CHANNEL = 'photobind:api-port';
 /** Page → preload → main: the native folder picker. */
 export const PICK_FOLDER_CHANNEL = 'photobind:pick-folder';
+/** Page → preload → main: show a library photo in the system's file manager (main checks it is one). */
+export const SHOW_IN_FOLDER_CHANNEL = 'photobind:show-in-folder';

@@ -128,7 +128,7 @@ export class PhotobindCore {
       (roots, summary, options) => this.videoIndex.pass(roots, summary, options),
       () => removedPhotos.paths(),
     );
-    this.library = new LibraryService(store, layout, (folders) => this.removal.restoreUnder(folders));
+    this.library = new LibraryService(store, layout, (folder) => this.removal.forgetUnder(folder));
     this.catalog = new PhotoCatalog(store, peopleLookup);
     const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database));
     this.text = new PhotoTextService(textLines);

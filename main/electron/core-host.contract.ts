@@ -1,5 +1,6 @@
 // The small contract between Electron's main process and the core host (utility process): what main
-// needs from the core that is not the renderer's business — where a media URL's file is.
+// needs from the core that is not the renderer's business — where a media URL's file is, whether a path
+// is a library photo.
 import { z } from 'zod';
 import { defineContract, method } from '../../common/api/contract-kit.ts';
 
@@ -10,6 +11,11 @@ export const coreHostApi = defineContract({
         z.object({ kind: z.enum(['photo', 'thumb', 'video']), contentHash: z.string().regex(/^[0-9a-f]{16,128}$/) }),
         z.object({ media: z.object({ file: z.string(), contentType: z.string() }).nullable() }),
         'The library file behind a media URL, or null when the hash is not in the library.',
+      ),
+      isLibraryPhoto: method(
+        z.object({ path: z.string().min(1).max(4096) }),
+        z.object({ known: z.boolean() }),
+        'Whether a path is a photo of the library (main shows only those in the file manager).',
       ),
     },
   },

@@ -24,6 +24,7 @@ const rendererApi = createPhotobindApi(session);
 const hostApi = implement(coreHostApi, {
   media: {
     resolve: async ({ kind, contentHash }) => ({ media: await resolveMedia(await session.core(), kind, contentHash) }),
+    isLibraryPhoto: async ({ path }) => ({ known: (await (await session.catalog()).hashesOf([path])).has(path) }),
   },
 });
 

@@ -8,9 +8,9 @@
 // The packaged binary has its fuses flipped (electron-builder.yml, electronFuses): no ELECTRON_RUN_AS_NODE,
 // no NODE_OPTIONS, no --inspect, the app loads only from app.asar and that archive's integrity is checked,
 // so another local program cannot borrow the signed binary to run its own code with the app's rights.
-import { API_PORT_CHANNEL, PICK_FOLDER_CHANNEL } from '../../common/api/shell-channels.ts';
+import { API_PORT_CHANNEL, PICK_FOLDER_CHANNEL, SHOW_IN_FOLDER_CHANNEL } from '../../common/api/shell-channels.ts';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, nativeTheme, session, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, nativeTheme, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { createClient } from '../../common/api/rpc.ts';
 import { messagePortTransport } from '../../common/api/transports/message-port.transport.ts';
 import { APP_ORIGIN, APP_SCHEME, handleProtocols, MEDIA_SCHEME, registerSchemes } from './app-protocols.ts';
@@ -84,6 +84,14 @@ function start(): void {
     const options = { title: 'Add a folder to Photobind', properties: ['openDirectory' as const, 'createDirectory' as const] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  // Only a photo of the library is shown (the core says which paths are), never any path a page names.
+  ipcMain.handle(SHOW_IN_FOLDER_CHANNEL, async (event, file: unknown) => {
+    if (!event.senderFrame?.url.startsWith(`${APP_ORIGIN}/`) || typeof file !== 'string' || file.length > 4096) return false;
+    await host.ready();
+    if (!(await host.media.isLibraryPhoto({ path: file })).known) return false;
+    shell.showItemInFolder(file);
+    return true;
   });
   createWindow();
 }

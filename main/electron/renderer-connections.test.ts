@@ -7,7 +7,7 @@ import { messagePortTransport, type MessagePortLike } from '../../common/api/tra
 import { coreHostApi } from './core-host.contract.ts';
 import { RendererConnections } from './renderer-connections.ts';
 
-const api = implement(coreHostApi, { media: { resolve: () => Promise.resolve({ media: null }) } });
+const api = implement(coreHostApi, { media: { resolve: () => Promise.resolve({ media: null }), isLibraryPhoto: () => Promise.resolve({ known: false }) } });
 const asPort = (port: MessagePort) => port as unknown as MessagePortLike;
 
 /** What a page load does: a new channel, the core end served for the window, the page end returned with "closed" tracking. */

@@ -1,4 +1,5 @@
-// The library domain of the API contract: folders (roots), overview, filter facets, problems, the demo album.
+// The library domain of the API contract: folders (roots), overview, filter facets, problems, the demo album,
+// removing photos from the library (never from disk) and restoring them.
 import { z } from 'zod';
 import { PhotoProblemSchema } from '../../photo.types.ts';
 import { method } from '../contract-kit.ts';
@@ -49,6 +50,7 @@ export const LibraryFacetsSchema = z.object({
 export type LibraryFacets = z.infer<typeof LibraryFacetsSchema>;
 
 const FolderPathSchema = z.string().trim().min(1, 'Type the path of a folder.').max(4096);
+const PhotoPathsSchema = z.array(z.string().min(1).max(4096)).min(1).max(100_000);
 const StartedIndexingSchema = z.object({ root: z.string(), job: IndexJobSchema });
 
 export const libraryMethods = {
@@ -70,4 +72,24 @@ export const libraryMethods = {
   ),
   facets: method(z.object({}), LibraryFacetsSchema, 'Values for the search filter chips: folders, cameras, date range.'),
   problems: method(z.object({}), z.object({ problems: z.array(PhotoProblemSchema) }), 'Files that could not be indexed, with the reason.'),
+  removePhotos: method(
+    z.object({ paths: PhotoPathsSchema }),
+    z.object({ removed: z.array(z.object({ path: z.string(), contentHash: z.string() })), notInLibrary: z.array(z.string()) }),
+    'Removes photos from the library, never from disk; index passes leave them out until they are restored.',
+  ),
+  restorePhotos: method(
+    z.object({ paths: PhotoPathsSchema }),
+    z.object({
+      restored: z.array(z.string()),
+      indexed: z.array(z.string()),
+      notRemoved: z.array(z.string()),
+      notIndexed: z.array(z.object({ path: z.string(), reason: z.string() })),
+    }),
+    'Puts photos removed from the library back: indexed again, into their albums and favourites.',
+  ),
+  removedPhotos: method(
+    z.object({}),
+    z.object({ removed: z.array(z.object({ path: z.string(), contentHash: z.string(), removedAt: z.string() })) }),
+    'The photos removed from the library (their files stay on disk), most recent first.',
+  ),
 };

@@ -45,6 +45,32 @@ export function libraryHandlers(session: LibrarySession): PhotobindHandlers['lib
       return session.overview();
     },
 
+    // See [Note: removing a photo from the library]: the files stay on disk.
+    async removePhotos({ paths }) {
+      const core = await session.core();
+      const result = await core.removal.remove(paths);
+      if (result.removed.length > 0) {
+        session.libraryChanged(0);
+        session.events.emit('onDidChangeAlbums', { albums: await core.albums.list() });
+      }
+      return result;
+    },
+
+    async restorePhotos({ paths }) {
+      const core = await session.core();
+      const result = await core.removal.restore(paths);
+      if (result.restored.length > 0) {
+        session.libraryChanged(0);
+        session.events.emit('onDidChangeAlbums', { albums: await core.albums.list() });
+      }
+      return result;
+    },
+
+    async removedPhotos() {
+      const removed = await (await session.core()).removal.list();
+      return { removed: removed.map(({ path: p, contentHash, removedAt }) => ({ path: p, contentHash, removedAt })) };
+    },
+
     async openDemoAlbum({ count }) {
       const core = await session.core();
       if (core.modelSet.name !== DEMO_MODEL_SET) {

@@ -9,6 +9,7 @@ import { registerIndexCommand } from './index.command.ts';
 import { registerLibraryInfoCommands } from './library-info.command.ts';
 import { registerModelsCommand } from './models.command.ts';
 import { registerPeopleCommand } from './people.command.ts';
+import { registerRemoveCommand } from './remove.command.ts';
 import { registerSearchCommands } from './search.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerWatchCommand } from './watch.command.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerServeCommand(program);
   registerPeopleCommand(program);
+  registerRemoveCommand(program);
   return program;
 }
 

@@ -86,7 +86,7 @@ export class IndexService {
     /** The videos' stage, run at the end of a full pass (see [Note: videos in the index pass]). */
     private readonly videoPass: ((roots: string[], summary: IndexSummary, options: IndexOptions) => Promise<void>) | null = null,
     /** Files a person removed from the library: never indexed again (see [Note: removing a photo from the library]). */
-    private readonly removedPaths: () => Promise<ReadonlySet<string>> = async () => new Set(),
+    private readonly removedPaths: () => Promise<ReadonlySet<string>> = () => Promise.resolve(new Set()),
   ) {}
 
   /** Runs `work` while no index pass runs, in this process or another (and starts none until it is done). */

@@ -43,8 +43,8 @@ export class LibraryService {
   constructor(
     private readonly store: PhotoStoreRepository,
     readonly layout: LibraryLayout,
-    /** Puts back photos removed from the library inside folders added again ([Note: removing a photo from the library]). */
-    private readonly restoreRemovedUnder: (folders: string[]) => Promise<unknown> = async () => [],
+    /** Forgets the photos removed from the library inside a folder that leaves it ([Note: removing a photo from the library]). */
+    private readonly forgetRemovedUnder: (folder: string) => Promise<unknown> = () => Promise.resolve(),
   ) {
     this.settingsRepo = new LibrarySettingsRepository(layout.settings);
   }
@@ -109,8 +109,6 @@ export class LibraryService {
       }
       return { ...s, roots };
     });
-    // Adding a folder again says its photos are wanted: those removed from the library come back with it.
-    await this.restoreRemovedUnder(folders);
     return { folders, alreadyIn, roots: next.roots };
   }
 
@@ -123,6 +121,8 @@ export class LibraryService {
     await this.store.deletePhotos(gone);
     const problems = [...(await this.store.problemMap()).keys()].filter((p) => isInside(p, root));
     await this.store.clearProblems([...gone, ...problems]);
+    // The library forgets everything of the folder, its removed photos too: added again, it comes back whole.
+    await this.forgetRemovedUnder(root);
     return true;
   }
 

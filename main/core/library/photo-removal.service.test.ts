@@ -103,11 +103,15 @@ describe('removing photos from the library (never from disk)', () => {
     expect((await core.removal.list()).map((r) => r.path)).toEqual([path.join(album, 'copy-of-last.jpg')]);
   });
 
-  it('adding the folder again brings back the photos removed inside it', async () => {
+  it('stays out when its folder is indexed or added again; removing the folder forgets it, so adding it back brings it', async () => {
     await core.removal.remove([files[3]!]);
     expect(await core.library.countPhotos()).toBe(5);
     await core.library.addFolders([album]);
+    await core.index.index([album]);
+    expect(await core.library.photo(files[3]!)).toBeNull();
+    expect(await core.library.removeFolder(album)).toBe(true);
     expect(await core.removal.list()).toEqual([]);
+    await core.library.addFolders([album]);
     await core.index.index([album]);
     expect(await core.library.countPhotos()).toBe(7);
   });

@@ -14,10 +14,12 @@ import type { RemovedPhoto, RemovedPhotosRepository } from '../storage/removed-p
 // thumbnail, stage-ledger entries, text read, faces, video moments, album memberships and the favourite
 // mark) goes too, unless another copy of the same bytes is still in the library (then that copy keeps it).
 // The entry remembers the photo's manual albums and favourite mark, so restoring it puts them back.
-// Ways back: `restore` (the app's Undo, `photobind remove --undo PATH`), which takes the entry off the list
-// and indexes the file again; or adding its folder again (LibraryService.addFolders), which re-adds every
-// removed photo inside that folder. The exclusion is by path: a copy of the file elsewhere, or a file moved
-// to a new path, is a new file to the library. Chats about the photo (conversations/) are kept.
+// The way back is explicit: `restore` (the app's Undo and its "Removed from the library" list, `photobind
+// remove --undo PATH`) takes the entry off the list and indexes the file again. `photobind index DIR` on its
+// folder does not (people run it to catch up, not to undo). Removing the whole library folder forgets its
+// entries, so adding that folder again later brings every photo back. The exclusion is by path: a copy of
+// the file elsewhere, or the file moved to a new path, is a new file to the library. Chats about the photo
+// (conversations/) are kept.
 // Removal runs inside IndexService.exclusively, so no index pass writes between the list and the delete.
 
 export interface PhotoRemovalParts {
@@ -121,10 +123,9 @@ export class PhotoRemovalService {
     return { restored: [...takenPaths], indexed, notRemoved, notIndexed };
   }
 
-  /** Takes every removed photo inside these folders off the list (the folder was added again: it is wanted). */
-  async restoreUnder(folders: readonly string[]): Promise<string[]> {
-    const taken = await this.parts.removed.take((entry) => folders.some((folder) => isInside(entry.path, folder)));
-    await this.parts.albums.restoreContents(taken);
+  /** Forgets the removed photos inside a folder that left the library (added again later, it comes back whole). */
+  async forgetUnder(folder: string): Promise<string[]> {
+    const taken = await this.parts.removed.take((entry) => isInside(entry.path, folder));
     return taken.map((e) => e.path);
   }
 

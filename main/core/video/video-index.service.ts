@@ -28,7 +28,7 @@ export class VideoIndexService {
     /** Whether the search model can run (videos wait for it: their rows carry its vectors). */
     private readonly canEmbed: () => Promise<boolean>,
     /** Files a person removed from the library (see [Note: removing a photo from the library]). */
-    private readonly removedPaths: () => Promise<ReadonlySet<string>> = async () => new Set(),
+    private readonly removedPaths: () => Promise<ReadonlySet<string>> = () => Promise.resolve(new Set()),
   ) {}
 
   /** Runs the moments stage over `roots`, adding its counts to the pass's summary. */

@@ -11,6 +11,7 @@ import { webSocketTransport } from '$common/api/transports/websocket.transport.t
 export interface ShellBridge {
   readonly kind: 'electron';
   pickFolder(): Promise<string | null>;
+  showInFolder(path: string): Promise<boolean>;
 }
 
 export interface Platform {
@@ -19,6 +20,8 @@ export interface Platform {
   mediaUrl(kind: MediaKind, contentHash: string): string;
   /** A native folder picker where the shell has one. */
   readonly pickFolder: (() => Promise<string | null>) | null;
+  /** Shows a library photo in the system's file manager where the shell can (Electron); null in a browser. */
+  readonly showInFolder: ((path: string) => Promise<boolean>) | null;
 }
 
 /** The message the preload posts to this window with the API port (the shell's channel name). */
@@ -47,6 +50,7 @@ export async function connectPlatform(): Promise<Platform> {
       client,
       mediaUrl: (kind, hash) => ELECTRON_MEDIA_BASE + mediaPath(kind, hash),
       pickFolder: () => shell.pickFolder(),
+      showInFolder: (path) => shell.showInFolder(path),
     };
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -60,5 +64,6 @@ export async function connectPlatform(): Promise<Platform> {
     client,
     mediaUrl: (kind, hash) => location.origin + base + mediaPath(kind, hash),
     pickFolder: null,
+    showInFolder: null,
   };
 }

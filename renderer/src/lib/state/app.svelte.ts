@@ -8,6 +8,7 @@ import { IndexingState } from './indexing.svelte.ts';
 import { LibraryState } from './library.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { PeopleState } from './people.svelte.ts';
+import { PhotoActionsState } from './photo-actions.svelte.ts';
 import { SearchState } from './search.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 import { RouterState } from './router.svelte.ts';
@@ -28,6 +29,8 @@ export class AppState {
   readonly router: RouterState;
   readonly selection: SelectionState;
   readonly people: PeopleState;
+  /** Remove from library (with Undo) and show in folder, for the selection bar and the photo view. */
+  readonly photoActions: PhotoActionsState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -53,6 +56,10 @@ export class AppState {
     this.selection = new SelectionState(api, this.gallery, this.albums);
     this.router = new RouterState({ api, search: this.search, viewer: this.viewer, albums: this.albums });
     this.people = new PeopleState(api);
+    this.photoActions = new PhotoActionsState(api, platform.showInFolder, async () => {
+      await this.albums.load();
+      if (this.albums.current === 'favourites') await this.albums.openFavourites();
+    });
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
