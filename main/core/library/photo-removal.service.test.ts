@@ -43,6 +43,7 @@ describe('removing photos from the library (never from disk)', () => {
     const walk = await core.albums.create('Walk');
     await core.albums.addPhotos(walk.id, [target, files[1]!]);
     await core.albums.setFavourite([target], true);
+    await core.captions.editCaption(target, 'Grandpa on the pier, my own words');
     expect(await exists(thumbnailPath(core.layout.thumbnails, hash))).toBe(true);
     const ledgerBefore = await core.ledger.entries('text', [hash]);
     expect(ledgerBefore.size).toBe(1); // the bundled text reader ran in the index pass
@@ -100,6 +101,7 @@ describe('removing photos from the library (never from disk)', () => {
     const walk = (await core.albums.list()).find((a) => a.name === 'Walk')!;
     expect((await core.albums.photos(walk.id)).photos.map((p) => p.path).sort()).toEqual([target, files[1]].sort());
     expect(await core.albums.favouriteHashes()).toEqual([photo!.contentHash]);
+    expect(photo).toMatchObject({ caption: 'Grandpa on the pier, my own words', captionEdited: true });
     expect((await core.removal.list()).map((r) => r.path)).toEqual([path.join(album, 'copy-of-last.jpg')]);
   });
 

@@ -13,7 +13,7 @@ import type { RemovedPhoto, RemovedPhotosRepository } from '../storage/removed-p
 // not come back on the next `photobind index` or watcher event. What the library keeps per CONTENT (the
 // thumbnail, stage-ledger entries, text read, faces, video moments, album memberships and the favourite
 // mark) goes too, unless another copy of the same bytes is still in the library (then that copy keeps it).
-// The entry remembers the photo's manual albums and favourite mark, so restoring it puts them back.
+// The entry remembers the photo's manual albums, favourite mark and caption, so restoring it puts them back.
 // The way back is explicit: `restore` (the app's Undo and its "Removed from the library" list, `photobind
 // remove --undo PATH`) takes the entry off the list and indexes the file again. `photobind index DIR` on its
 // folder does not (people run it to catch up, not to undo). Removing the whole library folder forgets its
@@ -91,7 +91,16 @@ export class PhotoRemovalService {
       const places = await this.parts.albums.placesOf(hashes);
       const removedAt = new Date().toISOString();
       // The list first: a kill after it leaves rows that the next pass drops as excluded, never a photo back.
-      await this.parts.removed.add(photos.map((p) => ({ path: p.path, contentHash: p.contentHash, removedAt, albums: places.get(p.contentHash)?.albums ?? [], favourite: places.get(p.contentHash)?.favourite ?? false })));
+      await this.parts.removed.add(
+        photos.map((p) => ({
+          path: p.path,
+          contentHash: p.contentHash,
+          removedAt,
+          albums: places.get(p.contentHash)?.albums ?? [],
+          favourite: places.get(p.contentHash)?.favourite ?? false,
+          caption: p.caption ? { text: p.caption, model: p.captionModel, edited: p.captionEdited } : null,
+        })),
+      );
       const gonePaths = photos.map((p) => p.path);
       await store.deletePhotos(gonePaths);
       await store.clearProblems(gonePaths);
@@ -142,6 +151,10 @@ export class PhotoRemovalService {
       else files.push({ path: entry.path, root, size: stat.size, mtimeMs: stat.mtimeMs });
     }
     if (files.length > 0) await this.parts.reindex(files);
+    // Its caption comes back as it was (a person's own caption above all): the new row has none of its own yet.
+    const indexed = new Set(files.map((f) => f.path));
+    const captions = taken.filter((e) => e.caption && indexed.has(e.path)).map((e) => ({ path: e.path, caption: e.caption!.text, captionModel: e.caption!.model, captionEdited: e.caption!.edited }));
+    if (captions.length > 0) await this.parts.store.updateCaptions(captions);
     this.parts.changed();
     return { indexed: files.map((f) => f.path), notIndexed };
   }

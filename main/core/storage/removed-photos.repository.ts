@@ -13,8 +13,11 @@ const RemovedPhotoSchema = z.object({
   /** Manual albums it was in and whether it was a favourite, so that restoring it puts it back. */
   albums: z.array(z.string()),
   favourite: z.boolean(),
+  /** Its caption (generated or the person's own), so that restoring it does not lose it. */
+  caption: z.object({ text: z.string(), model: z.string().nullable(), edited: z.boolean() }).nullable().default(null),
 });
 export type RemovedPhoto = z.infer<typeof RemovedPhotoSchema>;
+export type NewRemovedPhoto = z.input<typeof RemovedPhotoSchema>;
 
 const RemovedFileSchema = z.object({ version: z.literal(1), removed: z.array(RemovedPhotoSchema) });
 type RemovedFile = z.infer<typeof RemovedFileSchema>;
@@ -38,10 +41,10 @@ export class RemovedPhotosRepository {
   }
 
   /** Records removals (a path removed again replaces its old entry). */
-  add(entries: readonly RemovedPhoto[]): Promise<void> {
+  add(entries: readonly NewRemovedPhoto[]): Promise<void> {
     return this.update((file) => {
       const again = new Set(entries.map((e) => e.path));
-      file.removed = [...file.removed.filter((r) => !again.has(r.path)), ...entries];
+      file.removed = [...file.removed.filter((r) => !again.has(r.path)), ...entries.map((e) => RemovedPhotoSchema.parse(e))];
     });
   }
 
