@@ -200,6 +200,7 @@ test('a photo has its own address: Back, Forward and reload behave; zoom and pan
   const described = page.getByRole('dialog', { name: DESCRIBED });
   await expect(described.getByTestId('embedded-description')).toHaveText(DESCRIPTION);
   await expect(described.getByRole('region', { name: 'Caption' })).toBeVisible(); // the generated caption, beside it
+  await expect(described.getByRole('region', { name: 'Caption' })).not.toContainText('Writing a caption', { timeout: 60_000 });
   await shot(page, '35-photo-description', { dark: true });
   await page.keyboard.press('Escape');
   await expect(described).toBeHidden();
