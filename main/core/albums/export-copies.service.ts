@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isSameOrInside } from '../shared/path-inside.ts';
 
 export class ExportError extends Error {}
 
@@ -21,7 +22,7 @@ export async function exportCopies(libraryPaths: readonly string[], folder: stri
   if (!path.isAbsolute(folder)) throw new ExportError(`${folder} is not a full path; give the whole path of the folder to copy into.`);
   const target = path.resolve(folder);
   const library = path.resolve(libraryDir);
-  if (target === library || target.startsWith(library + path.sep)) throw new ExportError(`${target} is inside Photobind's own library folder; pick another folder.`);
+  if (isSameOrInside(target, library)) throw new ExportError(`${target} is inside Photobind's own library folder; pick another folder.`);
   const stat = await fs.stat(target).catch(() => null);
   if (stat && !stat.isDirectory()) throw new ExportError(`${target} is a file, not a folder.`);
   await fs.mkdir(target, { recursive: true }).catch((error: NodeJS.ErrnoException) => {

@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
 import { terminalSafe } from './terminal-text.ts';
+import { shownPath as relativeWhenInside } from '../shared/path-inside.ts';
 
 /** A path relative to the working folder when it lies inside it, else absolute. */
 function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return terminalSafe(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file);
+  return terminalSafe(relativeWhenInside(file));
 }
 
 export function registerAskCommand(program: Command): void {

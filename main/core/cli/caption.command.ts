@@ -1,11 +1,11 @@
 // `photobind caption [FOLDER|PHOTO...]`: captions photos with the caption model (resumable, Ctrl-C to
 // stop), and `photobind caption --edit PHOTO "TEXT"`: a caption of your own, which models never replace.
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { CaptionScope } from '../captions/caption.service.ts';
 import { clearStatus, formatDuration, globalOptions, printJson, progressLine, status, withCore } from './cli-context.ts';
 import { terminalSafe } from './terminal-text.ts';
+import { shownPath } from '../shared/path-inside.ts';
 
 interface CaptionFlags {
   force?: boolean;
@@ -27,8 +27,7 @@ async function scopeOf(targets: string[]): Promise<CaptionScope> {
 
 /** A path as the user would type it: relative when under the current folder, else absolute. */
 function shown(p: string): string {
-  const relative = path.relative(process.cwd(), p);
-  return terminalSafe(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p);
+  return terminalSafe(shownPath(p));
 }
 
 export function registerCaptionCommand(program: Command): void {

@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { isInside } from '../indexer/index.service.ts';
+import { isInside } from '../shared/path-inside.ts';
 import { demoLibraryDir } from '../library/library-location.ts';
 import { getModelSet, isDemoOnlySet } from '../models/model-catalog.ts';
 import type { PhotobindCore } from '../photobind-core.ts';

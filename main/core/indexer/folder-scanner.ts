@@ -2,12 +2,15 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { currentSidecar, type SidecarStamp } from '../media/sidecar-stamp.ts';
 
 export interface ScannedFile {
   path: string;
   root: string;
   size: number;
   mtimeMs: number;
+  /** The XMP sidecar its metadata is read from (null: none); absent when the producer did not look. */
+  sidecar?: SidecarStamp | null;
 }
 
 export interface ScanWarning {
@@ -77,6 +80,7 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subfolders: string[] = [];
+      const names = new Set(entries.map((entry) => entry.name.toLowerCase()));
       for (const entry of entries) {
         if (entry.name.includes('\ufffd') && !(await fs.lstat(path.join(dir, entry.name)).then(() => true, () => false))) continue; // reported above
         const full = path.join(dir, entry.name);
@@ -96,7 +100,7 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
         if (!options.extensions.has(path.extname(entry.name).toLowerCase())) continue;
         const stat = await fs.stat(full).catch(() => null);
         if (!stat) continue;
-        yield { path: full, root, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) };
+        yield { path: full, root, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), sidecar: await currentSidecar(full, names) };
       }
       // Depth-first in name order: push reversed so the first name is walked first.
       for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i]!);

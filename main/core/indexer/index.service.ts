@@ -5,6 +5,20 @@
 // with size, mtime and model id) is committed. A kill at any moment therefore loses at most the rows
 // not yet flushed, which the next run redoes; merge-inserts by path make a redo harmless. A photo whose
 // bytes are already known (moved, renamed, copied) reuses the stored vector and caption: no model work.
+//
+// [Note: sidecar metadata belongs to the path]
+// What a photo's file and its own XMP sidecar say (date, place, camera, description, keywords; the
+// sidecar wins field by field) belongs to that path, not to its content. A copy (same bytes, another
+// path) reuses the content's work — vector, the model's caption, text, faces — but its metadata is read
+// from its own file and sidecar whenever either copy has a sidecar. Which sidecar each photo's metadata
+// came from, with its size and time, is recorded (storage/sidecar-stamps.repository.ts); a sidecar that
+// appears, changes or goes away makes the next pass (index or watch) read that photo's metadata again,
+// without fingerprinting, decoding or embedding it. Metadata is read in the core: the sidecar is small
+// XML and the photo's own blocks are parsed, never decoded. Precedence: a caption written in the app
+// (`captionEdited`) is a field of its own that nothing read from a file replaces; the file's and the
+// sidecar's words go to `description` and `keywords`, shown beside it (and searched with it). A
+// caption the app writes into the sidecar (writeXmp) comes back as that photo's description on the
+// next pass, the same words. The app edits nothing else a sidecar holds, so there is no other conflict.
 import path from 'node:path';
 import type { IndexProgress, Photo } from '../../../common/photo.types.ts';
 import type { AnalysisName, IndexItem, IndexItemResult, IndexWork } from '../model-process/model-process.protocol.ts';
@@ -15,7 +29,11 @@ import { contentFingerprint } from './content-fingerprint.ts';
 import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanner.ts';
 import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
-import { toPhotoProblem } from '../media/photo-problem.ts';
+import { describeFile, toPhotoProblem } from '../media/photo-problem.ts';
+import { readPhotoMetadata } from '../media/photo-metadata.reader.ts';
+import { currentSidecar, sameSidecar, type SidecarStamp } from '../media/sidecar-stamp.ts';
+import type { FileMetadataFields } from '../storage/photo-store.repository.ts';
+import { isInside } from '../shared/path-inside.ts';
 
 /** The model process as the index pass sees it. */
 export interface PhotoEmbedder {
@@ -50,6 +68,8 @@ export interface IndexSummary {
   unchanged: number;
   indexed: number;
   reused: number;
+  /** Photos whose sidecar appeared, changed or went away: their metadata was read again (no model work). */
+  metadataRead: number;
   failed: number;
   removed: number;
   /** Photos sent to the model process (new, changed, or catching up a stage). */
@@ -122,8 +142,10 @@ export class IndexService {
     const started = Date.now();
     const summary = emptySummary();
     const stamps = await this.store.fileStamps();
+    const sidecars = await this.store.sidecarStamps();
     const problems = await this.store.problemMap();
     const removed = await this.removedPaths();
+    const reread: ScannedFile[] = [];
 
     // 1. Scan: only stat calls. Unchanged photos and known-bad unchanged files are skipped here.
     const seen = new Set<string>();
@@ -143,7 +165,8 @@ export class IndexService {
       // Unchanged files keep their row; a stage of theirs that is pending (no vector yet, an analysis by
       // an older model) is caught up below without touching the rest of the row.
       if (stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs) {
-        summary.unchanged++;
+        if (sidecarChanged(file, sidecars)) reread.push(file);
+        else summary.unchanged++;
         continue;
       }
       const problem = problems.get(file.path);
@@ -162,7 +185,8 @@ export class IndexService {
     const warned = new Set(warnings.map((w) => w.path));
     const solved = [...problems.keys()].filter((p) => !seen.has(p) && !warned.has(p) && !stamps.has(p) && roots.some((root) => isInside(p, root) || p === root));
     await this.store.clearProblems(solved);
-    await this.apply(work, gone, summary, stamps, options);
+    await this.rereadMetadata(reread, sidecars, summary);
+    await this.apply(work, gone, summary, stamps, sidecars, options);
     await this.catchUp((p) => seen.has(p), summary, options);
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
@@ -174,19 +198,45 @@ export class IndexService {
     summary.scanned = files.length;
     const stamps = await this.store.fileStamps();
     const removedPaths = await this.removedPaths();
-    const work = files.filter((file) => {
-      if (removedPaths.has(file.path)) return false;
+    const sidecars = await this.store.sidecarStamps();
+    const reread: ScannedFile[] = [];
+    const work: ScannedFile[] = [];
+    for (const scanned of files) {
+      if (removedPaths.has(scanned.path)) continue;
+      const file = scanned.sidecar === undefined ? { ...scanned, sidecar: await currentSidecar(scanned.path) } : scanned;
       const stamp = stamps.get(file.path);
       const unchanged = stamp && stamp.size === file.size && stamp.mtimeMs === file.mtimeMs && stamp.modelId === this.modelId;
-      if (unchanged) summary.unchanged++;
-      return !unchanged;
-    });
-    await this.apply(work, removed.filter((p) => stamps.has(p)), summary, stamps, options);
+      if (!unchanged) work.push(file);
+      else if (sidecarChanged(file, sidecars)) reread.push(file);
+      else summary.unchanged++;
+    }
+    await this.rereadMetadata(reread, sidecars, summary);
+    await this.apply(work, removed.filter((p) => stamps.has(p)), summary, stamps, sidecars, options);
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
   }
 
-  private async apply(work: ScannedFile[], gone: string[], summary: IndexSummary, stamps: Map<string, FileStamp>, options: IndexOptions): Promise<void> {
+  /** Reads the metadata of photos whose sidecar appeared, changed or went away; nothing else of theirs changes. */
+  private async rereadMetadata(files: ScannedFile[], sidecars: Map<string, SidecarStamp>, summary: IndexSummary): Promise<void> {
+    for (let start = 0; start < files.length; start += 128) {
+      const chunk = files.slice(start, start + 128);
+      const updates = await Promise.all(chunk.map(async (file) => ({ path: file.path, metadata: await fileMetadata(file.path) })));
+      summary.metadataRead += await this.store.updateFileMetadata(updates);
+      await this.recordSidecars(chunk, sidecars);
+    }
+  }
+
+  /** Records which sidecar each photo's stored metadata came from (forgetting only stamps that exist). */
+  private async recordSidecars(files: ScannedFile[], sidecars: Map<string, SidecarStamp>): Promise<void> {
+    const entries = files.filter((f) => f.sidecar !== undefined && (f.sidecar || sidecars.has(f.path))).map((f) => ({ path: f.path, sidecar: f.sidecar ?? null }));
+    await this.store.recordSidecars(entries);
+    for (const { path: p, sidecar } of entries) {
+      if (sidecar) sidecars.set(p, sidecar);
+      else sidecars.delete(p);
+    }
+  }
+
+  private async apply(work: ScannedFile[], gone: string[], summary: IndexSummary, stamps: Map<string, FileStamp>, sidecars: Map<string, SidecarStamp>, options: IndexOptions): Promise<void> {
     const batchSize = options.batchSize ?? 16;
     const flushEvery = options.flushEvery ?? 128;
     const byHash = new Map<string, FileStamp>();
@@ -202,11 +252,14 @@ export class IndexService {
     let lastFlush = Date.now();
     // Commit every `flushEvery` rows or every 2 s, whichever comes first: few commits, little lost on a kill.
     const due = () => buffer.length >= flushEvery || (buffer.length > 0 && Date.now() - lastFlush > 2000);
+    const byPath = new Map(work.map((file) => [file.path, file]));
     const flush = async () => {
       const rows = buffer;
       buffer = [];
       lastFlush = Date.now();
       await this.store.upsertPhotos(rows);
+      // After the rows: a kill in between only makes the next pass read these sidecars again.
+      await this.recordSidecars(rows.flatMap((row) => byPath.get(row.path) ?? []), sidecars);
       await this.writePending(work.length - done);
     };
     const advance = (count: number) => {
@@ -242,12 +295,13 @@ export class IndexService {
           const kept = keptCaptions.get(item.path);
           const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: kept.captionEdited } : fresh;
           buffer.push(stored);
-          for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs });
+          // A copy's metadata is its own when either has a sidecar ([Note: sidecar metadata belongs to the path]).
+          for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs, ...(item.file.sidecar || copy.sidecar ? await fileMetadata(copy.path) : {}) });
           if (result.vector) byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
           summary.indexed++;
           summary.reused += copies.length;
         } else {
-          for (const file of [item.file, ...copies]) failures.push({ path: file.path, kind: result.kind, reason: result.reason.replace(item.path, file.path), permanent: result.permanent, size: file.size, mtimeMs: file.mtimeMs });
+          for (const file of [item.file, ...copies]) failures.push({ path: file.path, kind: result.kind, reason: reasonFor(result.reason, item.path, file.path), permanent: result.permanent, size: file.size, mtimeMs: file.mtimeMs });
           summary.failed += 1 + copies.length;
         }
         advance(1 + copies.length);
@@ -289,7 +343,9 @@ export class IndexService {
       const known = byHash.get(contentHash);
       const reused = known ? await this.store.getPhotoWithVector(known.path) : null;
       if (reused) {
-        buffer.push({ ...reused, ...this.location(file), contentHash, size: file.size, mtimeMs: file.mtimeMs, indexedAt: new Date().toISOString() });
+        // The content's work is reused; its metadata is this path's own where either copy has a sidecar.
+        const own = file.sidecar || sidecars.has(reused.path) ? await fileMetadata(file.path) : {};
+        buffer.push({ ...reused, ...this.location(file), contentHash, size: file.size, mtimeMs: file.mtimeMs, ...own, indexedAt: new Date().toISOString() });
         summary.reused++;
         advance(1);
         if (due()) await flush();
@@ -467,7 +523,7 @@ export class IndexService {
 }
 
 function emptySummary(): IndexSummary {
-  return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, failed: 0, removed: 0, modelWork: 0, embedded: 0, analysed: {}, searchModelMissing: null, seconds: 0 };
+  return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, metadataRead: 0, failed: 0, removed: 0, modelWork: 0, embedded: 0, analysed: {}, searchModelMissing: null, seconds: 0 };
 }
 
 /** True when a ledger entry means the stage needs (another) run with this model. */
@@ -477,7 +533,32 @@ function analysisPending(entry: LedgerEntry | undefined, modelKey: string): bool
   return !entry.permanent && entry.attempts < ANALYSIS_ATTEMPTS;
 }
 
-export function isInside(file: string, root: string): boolean {
-  const relative = path.relative(root, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+/** True when the scan found another sidecar than the one the photo's stored metadata was read from. */
+function sidecarChanged(file: ScannedFile, sidecars: Map<string, SidecarStamp>): boolean {
+  return file.sidecar !== undefined && !sameSidecar(file.sidecar, sidecars.get(file.path) ?? null);
+}
+
+/** What the photo's own file and sidecar say (see [Note: sidecar metadata belongs to the path]). */
+async function fileMetadata(photoPath: string): Promise<FileMetadataFields> {
+  const m = await readPhotoMetadata(photoPath);
+  return {
+    takenAt: m.takenAt ?? null,
+    gps: m.gps ?? null,
+    cameraMake: m.camera?.make ?? null,
+    cameraModel: m.camera?.model ?? null,
+    description: m.description ?? null,
+    keywords: m.keywords ?? [],
+  };
+}
+
+/**
+ * A problem found in one copy, told of another copy of the same bytes: the sentence names that copy
+ * (`"IMG_10.jpg" (in …)`, or its full path), never the first copy's name. Only whole names are replaced,
+ * so `IMG_1.jpg` inside `IMG_10.jpg` or `a.jpg.bak` is left alone.
+ */
+export function reasonFor(reason: string, from: string, to: string): string {
+  if (from === to) return reason;
+  // A name ends where a space, quote, bracket or punctuation follows (a '.' only at a sentence's end).
+  const whole = (text: string) => new RegExp(`${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'),;:]|\\.(?:\\s|$))`, 'g');
+  return reason.replace(whole(describeFile(from)), () => describeFile(to)).replace(whole(from), () => to);
 }

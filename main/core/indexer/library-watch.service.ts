@@ -18,8 +18,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { IndexService, IndexSummary } from './index.service.ts';
-import { isInside } from './index.service.ts';
+import { isInside } from '../shared/path-inside.ts';
 import { isSkippedFolderName, type ScannedFile } from './folder-scanner.ts';
+import { photosOfSidecar } from '../media/sidecar-stamp.ts';
+
+/** A photo's XMP sidecar: its changes are the photo's (see [Note: sidecar metadata belongs to the path]). */
+const isSidecar = (file: string) => path.extname(file).toLowerCase() === '.xmp';
 
 export interface WatchOptions {
   /** Quiet time after the last event before changes are applied. */
@@ -44,6 +48,8 @@ export interface WatchEvents {
 export class LibraryWatchService extends EventEmitter<WatchEvents> {
   private watcher: FSWatcher | undefined;
   private readonly changed = new Set<string>();
+  /** Sidecars added, changed or deleted: their photos are looked up when the changes are applied. */
+  private readonly sidecars = new Set<string>();
   /** Deleted paths and folders, with when the delete was seen (they wait out the move window). */
   private readonly removed = new Map<string, number>();
   private readonly removedDirs = new Map<string, number>();
@@ -78,7 +84,7 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
 
   /** Resolves when every change seen so far has been applied. */
   async idle(): Promise<void> {
-    while (this.timer || this.changed.size || this.removed.size || this.removedDirs.size) {
+    while (this.timer || this.changed.size || this.sidecars.size || this.removed.size || this.removedDirs.size) {
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.applying;
@@ -108,7 +114,7 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
         if (online.includes(file)) return false;
         if (stats?.isDirectory()) return isSkippedFolderName(name);
         if (name.startsWith('.')) return true;
-        if (stats?.isFile()) return !this.extensions.has(path.extname(name).toLowerCase());
+        if (stats?.isFile()) return !this.extensions.has(path.extname(name).toLowerCase()) && !isSidecar(name);
         return false;
       },
     });
@@ -137,6 +143,10 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
   }
 
   private note(file: string, kind: 'changed' | 'removed'): void {
+    if (isSidecar(file)) {
+      this.sidecars.add(file);
+      return this.schedule();
+    }
     if (!this.extensions.has(path.extname(file).toLowerCase())) return;
     if (kind === 'changed') {
       this.removed.delete(file);
@@ -175,6 +185,8 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
     const now = Date.now();
     const changed = [...this.changed];
     this.changed.clear();
+    const sidecars = [...this.sidecars];
+    this.sidecars.clear();
     const removed = this.takeDue(this.removed, now);
     const removedDirs = this.takeDue(this.removedDirs, now);
     const waiting = [...this.removed.values(), ...this.removedDirs.values()];
@@ -182,7 +194,11 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
     if (waiting.length && !this.timer) this.schedule(Math.max(50, Math.min(...waiting) + this.moveWindowMs - now));
     for (const dir of removedDirs) removed.push(...(await this.storedPathsUnder(dir)));
     const files: ScannedFile[] = [];
-    for (const file of changed) {
+    for (const sidecar of sidecars) {
+      const names = await fs.readdir(path.dirname(sidecar)).catch(() => [] as string[]);
+      changed.push(...photosOfSidecar(sidecar, names, (name) => this.extensions.has(path.extname(name).toLowerCase())));
+    }
+    for (const file of new Set(changed)) {
       const root = this.roots.find((r) => isInside(file, r));
       const stat = await fs.stat(file).catch(() => null);
       if (!root || !stat?.isFile()) continue;

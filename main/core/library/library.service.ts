@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Photo, PhotoProblemRecord } from '../../../common/photo.types.ts';
-import { isInside } from '../indexer/index.service.ts';
+import { isInside } from '../shared/path-inside.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { LibraryLayout } from './library-location.ts';

@@ -2,9 +2,9 @@
 // and an .xmp sidecar). Never throws: whatever could be read is returned.
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type * as Exifr from 'exifr';
 import { detectPhotoFormat, type DetectedFormat } from './photo-format.ts';
+import { MAX_SIDECAR_BYTES, sidecarCandidates } from './sidecar-stamp.ts';
 import {
   cameraText,
   cleanDescription,
@@ -93,7 +93,6 @@ const EXIFR_OPTIONS = {
   sanitize: true,
 } as const;
 
-const MAX_SIDECAR_BYTES = 16 * 1024 * 1024;
 const HEIF_FAMILY: ReadonlySet<DetectedFormat> = new Set<DetectedFormat>(['heic', 'heif', 'avif']);
 
 export interface ReadPhotoMetadataOptions {
@@ -257,11 +256,7 @@ async function readCr3Sources(bytes: Uint8Array): Promise<MetadataSources> {
 
 /** The first sidecar that exists: `IMG_1.CR2.xmp` (darktable, digiKam) before `IMG_1.xmp` (Lightroom). */
 async function readSidecarXmp(filePath: string): Promise<XmpNamespaces | undefined> {
-  const parsed = path.parse(filePath);
-  const base = path.join(parsed.dir, parsed.name);
-  const candidates = [`${filePath}.xmp`, `${filePath}.XMP`, `${base}.xmp`, `${base}.XMP`];
-  for (const candidate of candidates) {
-    if (candidate === filePath) continue;
+  for (const candidate of sidecarCandidates(filePath)) {
     try {
       const info = await stat(candidate);
       if (!info.isFile() || info.size === 0 || info.size > MAX_SIDECAR_BYTES) continue;

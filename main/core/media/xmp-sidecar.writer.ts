@@ -18,6 +18,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeXmpText } from './photo-metadata.reader.ts';
 import { PHOTO_EXTENSIONS } from './photo-format.ts';
+import { MAX_SIDECAR_BYTES } from './sidecar-stamp.ts';
 
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 const DC_NS = 'http://purl.org/dc/elements/1.1/';
@@ -26,7 +27,6 @@ const ST_AREA_NS = 'http://ns.adobe.com/xmp/sType/Area#';
 const ST_DIM_NS = 'http://ns.adobe.com/xap/1.0/sType/Dimensions#';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const RAW_EXTENSIONS: ReadonlySet<string> = new Set(['.dng', '.cr2', '.cr3', '.nef', '.arw', '.orf', '.rw2', '.raf']);
-const MAX_SIDECAR_BYTES = 16 * 1024 * 1024;
 
 /** What to change. `undefined` leaves a field as it is; `null`, `''` or `[]` removes it. */
 export interface SidecarFields {
@@ -109,7 +109,7 @@ export async function writeSidecar(photoPath: string, fields: SidecarFields): Pr
     const hasRegions = (fields.faceRegions?.regions.length ?? 0) > 0;
     if (!descriptionWritten && !cleanKeywords(fields.keywords ?? []).length && !hasRegions) return { sidecarPath: target.path, created: false, changed: false, descriptionWritten: false };
     const packet = hasRegions ? updateFaceRegions(newXmpPacket(content), fields.faceRegions!) : newXmpPacket(content);
-    await writeAtomic(target.path, Buffer.from(packet, 'utf8'), undefined);
+    await writeFileAtomic(target.path, Buffer.from(packet, 'utf8'));
     return { sidecarPath: target.path, created: true, changed: true, descriptionWritten };
   }
   const info = await stat(target.path);
@@ -126,7 +126,7 @@ export async function writeSidecar(photoPath: string, fields: SidecarFields): Pr
     throw new XmpSidecarError(`The sidecar ${target.path} could not be updated (${(error as Error).message}); it was left untouched.`, target.path);
   }
   if (updated.text === original) return { sidecarPath: target.path, created: false, changed: false, descriptionWritten: updated.descriptionWritten };
-  await writeAtomic(target.path, encodeText(updated.text, encoding), info.mode);
+  await writeFileAtomic(target.path, encodeText(updated.text, encoding), { mode: info.mode });
   return { sidecarPath: target.path, created: false, changed: true, descriptionWritten: updated.descriptionWritten };
 }
 
@@ -400,10 +400,6 @@ function encodeText(text: string, encoding: TextEncodingKind): Buffer {
     case 'utf16be-bom':
       return Buffer.from((encoding === 'utf16be-bom' ? '\uFEFF' : '') + body, 'utf16le').swap16();
   }
-}
-
-async function writeAtomic(file: string, data: Uint8Array, mode: number | undefined): Promise<void> {
-  await writeFileAtomic(file, data, mode === undefined ? {} : { mode });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -24,6 +24,9 @@ import { ProblemsRepository, type StoredProblem } from './problems.repository.ts
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { RetryingSerialWork } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
+import { connectDatabase } from './lance-tables.ts';
+import { SidecarStampsRepository } from './sidecar-stamps.repository.ts';
+import type { SidecarStamp } from '../media/sidecar-stamp.ts';
 
 const PHOTOS = 'photos';
 const STAGING = 'reembed_staging';
@@ -51,6 +54,9 @@ export interface StoredPhoto extends Photo {
   vector: Float32Array | null;
 }
 
+/** What a photo's own file and XMP sidecar say of it (see [Note: sidecar metadata belongs to the path]). */
+export type FileMetadataFields = Pick<Photo, 'takenAt' | 'gps' | 'cameraMake' | 'cameraModel' | 'description' | 'keywords'>;
+
 /** The modelId of a photo that has not been embedded yet. */
 export const NOT_EMBEDDED = '';
 
@@ -71,6 +77,7 @@ export interface VectorHit {
 export class PhotoStoreRepository {
   private photos: lancedb.Table | undefined;
   private problems!: ProblemsRepository;
+  private sidecars!: SidecarStampsRepository;
   private space: VectorSpace = { photosTable: PHOTOS, modelId: null, revision: null, staging: null };
   /** Serialises writes, so a model switch never interleaves with a commit (see [Note: vector spaces]); retries commit conflicts. */
   private readonly writes: RetryingSerialWork;
@@ -87,12 +94,13 @@ export class PhotoStoreRepository {
    * (a model switch, a re-created photos table).
    */
   static async open(databaseDir: string, options: { readOnly?: boolean } = {}): Promise<PhotoStoreRepository> {
-    const store = new PhotoStoreRepository(await lancedb.connect(databaseDir), databaseDir);
+    const store = new PhotoStoreRepository(await connectDatabase(databaseDir, options), databaseDir);
     await store.readVectorSpace();
     const names = await store.db.tableNames();
     if (names.includes(store.space.photosTable)) store.photos = await store.db.openTable(store.space.photosTable);
     if (options.readOnly) {
-      store.problems = await ProblemsRepository.open(store.db);
+      store.problems = await ProblemsRepository.open(store.db, options);
+      store.sidecars = await SidecarStampsRepository.open(store.db, options);
       return store;
     }
     // A switch killed before its pointer flip leaves a new table behind; one killed after, the old one.
@@ -106,6 +114,7 @@ export class PhotoStoreRepository {
       if (first[0]) await store.writeVectorSpace({ ...store.space, modelId: str(first[0], 'modelId') });
     }
     store.problems = await ProblemsRepository.open(store.db);
+    store.sidecars = await SidecarStampsRepository.open(store.db);
     return store;
   }
 
@@ -126,12 +135,14 @@ export class PhotoStoreRepository {
         await this.photos?.checkoutLatest();
       }
       await this.problems.refresh();
+      await this.sidecars.refresh();
     });
   }
 
   close(): void {
     this.photos?.close();
     this.problems.close();
+    this.sidecars.close();
     this.db.close();
   }
 
@@ -401,6 +412,33 @@ export class PhotoStoreRepository {
       for (let i = 0; i < paths.length; i += 500) {
         await this.photos!.delete(`path IN (${paths.slice(i, i + 500).map(sqlString).join(', ')})`);
       }
+      await this.sidecars.forget(paths);
+    });
+  }
+
+  /** The XMP sidecar each stored photo's metadata was read from (photos without one are absent). */
+  sidecarStamps(): Promise<Map<string, SidecarStamp>> {
+    return this.sidecars.stamps();
+  }
+
+  /** Records the sidecars the photos' metadata was just read from (null: it has none now). */
+  async recordSidecars(entries: ReadonlyArray<{ path: string; sidecar: SidecarStamp | null }>): Promise<void> {
+    if (entries.length) await this.writes.run(() => this.sidecars.record(entries));
+  }
+
+  /**
+   * Replaces fields of stored photos read from their files (date, place, camera, description, keywords)
+   * in one commit; the vector, captions and user edits stay as they are. Returns how many rows changed.
+   */
+  async updateFileMetadata(updates: ReadonlyArray<{ path: string; metadata: FileMetadataFields }>): Promise<number> {
+    if (updates.length === 0) return 0;
+    return this.writes.run(async () => {
+      if (!this.photos) return 0;
+      const byPath = new Map(updates.map((u) => [u.path, u.metadata]));
+      const rows = (await this.photos.query().where(`path IN (${[...byPath.keys()].map(sqlString).join(', ')})`).toArray()) as Row[];
+      const changed: StoredPhoto[] = rows.map((row) => ({ ...fromRow(row), ...byPath.get(str(row, 'path'))!, vector: Float32Array.from(row.vector as Iterable<number>) }));
+      await this.upsertUnlocked(changed);
+      return changed.length;
     });
   }
 

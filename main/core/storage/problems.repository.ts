@@ -6,6 +6,7 @@ import { retryCommitConflicts } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
 import { sqlString } from './photo-filters.ts';
 import { num, str, type Row } from './photo-rows.ts';
+import { openOrCreateTable, type TableAccess } from './lance-tables.ts';
 
 export const PROBLEMS = 'problems';
 
@@ -26,9 +27,8 @@ export type StoredProblem = PhotoProblemRecord & { size: number; mtimeMs: number
 export class ProblemsRepository {
   constructor(private readonly problems: lancedb.Table) {}
 
-  static async open(db: lancedb.Connection): Promise<ProblemsRepository> {
-    const names = await db.tableNames();
-    return new ProblemsRepository(names.includes(PROBLEMS) ? await db.openTable(PROBLEMS) : await db.createEmptyTable(PROBLEMS, problemsSchema, { existOk: true }));
+  static async open(db: lancedb.Connection, access: TableAccess = {}): Promise<ProblemsRepository> {
+    return new ProblemsRepository(await openOrCreateTable(db, PROBLEMS, problemsSchema, access));
   }
 
   close(): void {

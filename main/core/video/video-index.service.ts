@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { IndexProgress } from '../../../common/photo.types.ts';
 import { contentFingerprint } from '../indexer/content-fingerprint.ts';
-import { isInside, type IndexOptions, type IndexSummary } from '../indexer/index.service.ts';
+import type { IndexOptions, IndexSummary } from '../indexer/index.service.ts';
+import { isInside } from '../shared/path-inside.ts';
 import { scanFolders, type ScannedFile } from '../indexer/folder-scanner.ts';
 import type { PhotoStoreRepository, StoredPhoto } from '../storage/photo-store.repository.ts';
 import { hasVideoExtension, VIDEO_EXTENSIONS } from './video-format.ts';

@@ -13,6 +13,7 @@ import { createPhotobindApi } from '../api/photobind-api.ts';
 import type { LibrarySession } from '../api/library-session.ts';
 import { resolveMedia } from '../api/media-resolver.ts';
 import { parseByteRange } from './byte-ranges.ts';
+import { isSameOrInside } from '../shared/path-inside.ts';
 import { authentication, contentSecurityPolicy, hasOwnOrigin, hostAllowed, newRunPath, newSecret, originAllowed, sessionCookie, setSecurityHeaders, tokenInQuery } from './web-security.ts';
 
 export interface WebServerOptions {
@@ -150,7 +151,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const serveStatic = async (pathname: string, response: ServerResponse) => {
     const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
     const file = path.resolve(rendererDir, relative);
-    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) return sendText(response, 404, 'Not found.');
+    if (!isSameOrInside(file, rendererDir)) return sendText(response, 404, 'Not found.');
     const body = await fs.readFile(file).catch(() => null);
     if (!body) return sendText(response, 404, 'Not found.');
     const type = STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream';

@@ -1,0 +1,51 @@
+// The LanceDB plumbing every table of the library shares: connecting (for writing, or read-only),
+// opening a table or creating it empty, `IN (...)` lists and chunked deletes.
+import fs from 'node:fs/promises';
+import * as lancedb from '@lancedb/lancedb';
+import type { Schema } from './arrow-runtime.ts';
+import { sqlString } from './photo-filters.ts';
+
+export type Row = Record<string, unknown>;
+
+/** A reader opens the library as it is and creates nothing (see [Note: read-only library access]). */
+export interface TableAccess {
+  readOnly?: boolean;
+}
+
+/** Values per `IN (...)` filter: one huge list is slow to plan. */
+export const IN_CHUNK = 500;
+
+/**
+ * Connects to the library's database folder. A writer creates the folder; a reader of a library that
+ * has none yet gets an empty database in memory, so it writes nothing to the disk.
+ */
+export async function connectDatabase(databaseDir: string, access: TableAccess = {}): Promise<lancedb.Connection> {
+  if (access.readOnly && !(await fs.stat(databaseDir).then((s) => s.isDirectory(), () => false))) return lancedb.connect('memory://');
+  if (!access.readOnly) await fs.mkdir(databaseDir, { recursive: true });
+  return lancedb.connect(databaseDir);
+}
+
+/**
+ * Opens a table, creating it empty when it is missing. A reader never creates one on the disk: a
+ * missing table is read as an empty one held in memory.
+ */
+export async function openOrCreateTable(db: lancedb.Connection, name: string, schema: Schema, access: TableAccess = {}): Promise<lancedb.Table> {
+  if ((await db.tableNames()).includes(name)) return db.openTable(name);
+  if (access.readOnly) return (await lancedb.connect('memory://')).createEmptyTable(name, schema);
+  return db.createEmptyTable(name, schema, { existOk: true });
+}
+
+/** `('a', 'b')`: a SQL list of string values. */
+export function sqlList(values: readonly string[]): string {
+  return `(${values.map(sqlString).join(', ')})`;
+}
+
+/** Splits values into `IN (...)`-sized chunks. */
+export function* inChunks<T>(values: readonly T[], size = IN_CHUNK): Generator<T[]> {
+  for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);
+}
+
+/** Deletes the rows whose `column` is one of `values` (in chunks, one commit each). */
+export async function deleteWhereIn(table: lancedb.Table, column: string, values: readonly string[]): Promise<void> {
+  for (const chunk of inChunks(values)) await table.delete(`${column} IN ${sqlList(chunk)}`);
+}
