@@ -56,6 +56,11 @@ export interface OpenLibraryOptions {
   needs?: Array<'caption' | 'ask'>;
   /** Told when an index pass waits for another process that holds the library (default: stderr). */
   onLibraryBusy?: (message: string) => void;
+  /**
+   * Open the library only to read it (search, status, info, problems): nothing is created, cleaned,
+   * adopted or recorded, no lock is needed, and writes through this core fail. See [Note: read-only library access].
+   */
+  readOnly?: boolean;
 }
 
 export class PhotobindCore {
@@ -130,7 +135,7 @@ export class PhotobindCore {
     );
     this.library = new LibraryService(store, layout, (folder) => this.removal.forgetUnder(folder));
     this.catalog = new PhotoCatalog(store, peopleLookup);
-    const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database));
+    const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database, { readOnly: options.readOnly ?? false }));
     this.text = new PhotoTextService(textLines);
     this.analysisStages.push(new TextStage(textLines));
     this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup, this.text);
@@ -218,6 +223,7 @@ export class PhotobindCore {
   }
 
   static async open(options: OpenLibraryOptions): Promise<PhotobindCore> {
+    if (options.readOnly) return PhotobindCore.openReadOnly(options);
     const layout = libraryLayout(options.libraryDir);
     await fs.mkdir(layout.root, { recursive: true });
     const settingsRepo = new LibrarySettingsRepository(layout.settings);
@@ -239,6 +245,27 @@ export class PhotobindCore {
     await recordRevision(store, locator);
     const moments = await MomentsRepository.open(layout.database);
     return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, moments, locator, options, await FacesRepository.open(layout.database));
+  }
+
+  /**
+   * [Note: read-only library access]
+   * A reading command (search, similar, status, info, problems, ask) opens the library as it is: it
+   * takes no lock, so it runs while the app or an `index` holds the library ([Note: one writer per
+   * library]), and it writes nothing — no folder or settings file is created, a `--models` choice is used
+   * for this run without being remembered, leftover tables are not cleaned (they may be a writer's work
+   * in progress), no search model is adopted and no weights' revision is recorded, and a table that does
+   * not exist yet is read as empty (lance-tables.ts). What a writer would have fixed on open waits for
+   * the next writer: vectors of rebuilt weights are retired by the next `index`, not by a search.
+   */
+  private static async openReadOnly(options: OpenLibraryOptions): Promise<PhotobindCore> {
+    const layout = libraryLayout(options.libraryDir);
+    const remembered = await new LibrarySettingsRepository(layout.settings).read();
+    const settings = options.modelSet ? { ...remembered, modelSet: options.modelSet } : remembered;
+    const access = { readOnly: true };
+    const store = await PhotoStoreRepository.open(layout.database, access);
+    store.setDimensionHint(searchModelDimension(store.searchModelId ?? getModelSet(settings.modelSet).clip));
+    const [ledger, moments, faces] = await Promise.all([StageLedgerRepository.open(layout.database, access), MomentsRepository.open(layout.database, access), FacesRepository.open(layout.database, access)]);
+    return new PhotobindCore(layout, settings, getModelSet(settings.modelSet), store, ledger, moments, new ModelLocatorService(layout.models), options, faces);
   }
 
   /**
@@ -360,6 +387,7 @@ export class PhotobindCore {
    * before it ([Note: one writer per library]). Shared with a command that already holds it.
    */
   private async holdingLibrary<T>(work: () => Promise<T>): Promise<T> {
+    if (this.options.readOnly) throw new Error(`The library ${this.layout.root} was opened read-only (for a reading command); open it again to index or switch models.`);
     const tell = this.options.onLibraryBusy ?? ((message: string) => void process.stderr.write(`photobind: ${message}\n`));
     const lock = await acquireLibraryLock(this.layout.root, { command: lockHolderName(), onWait: (_holder, message) => tell(message) });
     try {

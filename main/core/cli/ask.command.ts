@@ -39,6 +39,8 @@ export function registerAskCommand(program: Command): void {
         if (options.json) return printJson({ answer, photos: [path.resolve(first)] });
         if (!stream) process.stdout.write(answer);
         process.stdout.write('\n');
-      }, { access: 'read', ...(flags.libraryWide ? {} : { needs: ['ask' as const] }) }); // conversations are files of their own, not library rows
+        // About one photo: conversations are files of their own, not library rows, so the library is only
+        // read. Library-wide: captions missing from the candidates are written, so it holds the library.
+      }, flags.libraryWide ? {} : { access: 'read', needs: ['ask' as const] });
     });
 }

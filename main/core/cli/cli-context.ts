@@ -21,6 +21,8 @@ export interface OpenExtra {
   forNewFolders?: boolean;
   /** Models besides search the command needs (downloaded with progress when missing, like search's). */
   needs?: Array<'caption' | 'ask'>;
+  /** Open the library only to read it (see [Note: read-only library access] in photobind-core.ts). */
+  readOnly?: boolean;
 }
 
 let announced: string | undefined;
@@ -53,6 +55,7 @@ export async function openCore(options: GlobalOptions, extra: OpenExtra = {}): P
     ...(options.models ? { modelSet: options.models } : {}),
     allowDownload: extra.allowDownload ?? true,
     ...(extra.needs ? { needs: extra.needs } : {}),
+    ...(extra.readOnly ? { readOnly: true } : {}),
     onDownloadProgress: (p) => {
       if (!interactive) return;
       const pct = p.totalBytes ? ` ${((100 * p.loadedBytes) / p.totalBytes).toFixed(0)}%` : '';
@@ -65,7 +68,8 @@ export async function openCore(options: GlobalOptions, extra: OpenExtra = {}): P
  * Runs a command body with the library open, closing it (and the model process) afterwards. A command
  * that writes the library (the default) first takes its lock, waiting with a message while another
  * process holds it, and repairs rows left twice by older concurrent runs; a reading command (`access:
- * 'read'`) takes no lock and runs while another process indexes; a long-running one (`'passes'`,
+ * 'read'`) takes no lock, opens the library read-only and writes nothing, so it runs while another
+ * process indexes ([Note: read-only library access]); a long-running one (`'passes'`,
  * watch) leaves the locking to each index pass ([Note: one writer per library]).
  */
 export async function withCore<T>(options: GlobalOptions, body: (core: PhotobindCore) => Promise<T>, extra: OpenExtra & { access?: 'read' | 'passes' | 'write' } = {}): Promise<T> {
@@ -77,7 +81,7 @@ export async function withCore<T>(options: GlobalOptions, body: (core: Photobind
           onWait: (_holder, message) => process.stderr.write(`photobind: ${message}\n`),
         });
   try {
-    const core = await openCore(options, extra);
+    const core = await openCore(options, extra.access === 'read' ? { ...extra, readOnly: true } : extra);
     markTiming('core-open');
     try {
       if (lock) await core.repairDuplicates();

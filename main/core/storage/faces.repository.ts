@@ -7,12 +7,13 @@
 // tables, written atomically: it is small next to the faces (ids and names, no descriptors).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import type * as lancedb from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import type { PeopleSnapshot } from '../faces/people-grouping.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
+import { connectDatabase, deleteWhereIn, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const FACES = 'faces';
 const FACE_SCANS = 'face_scans';
@@ -62,8 +63,6 @@ const scansSchema = new Schema([
   new Field('scannedAt', new Utf8()),
 ]);
 
-type Row = Record<string, unknown>;
-
 export function faceId(contentHash: string, index: number): string {
   return `${contentHash}:${index}`;
 }
@@ -96,18 +95,14 @@ export class FacesRepository {
   ) {}
 
   /** Opens (creating when missing) the face tables in the library's database folder. */
-  static async open(databaseDir: string): Promise<FacesRepository> {
-    await fs.mkdir(databaseDir, { recursive: true });
-    const db = await lancedb.connect(databaseDir);
-    const [faces, scans] = await FacesRepository.openTables(db);
+  static async open(databaseDir: string, access: TableAccess = {}): Promise<FacesRepository> {
+    const db = await connectDatabase(databaseDir, access);
+    const [faces, scans] = await FacesRepository.openTables(db, access);
     return new FacesRepository(db, databaseDir, faces, scans);
   }
 
-  private static async openTables(db: lancedb.Connection): Promise<[lancedb.Table, lancedb.Table]> {
-    const names = await db.tableNames();
-    const faces = names.includes(FACES) ? await db.openTable(FACES) : await db.createEmptyTable(FACES, facesSchema, { existOk: true });
-    const scans = names.includes(FACE_SCANS) ? await db.openTable(FACE_SCANS) : await db.createEmptyTable(FACE_SCANS, scansSchema, { existOk: true });
-    return [faces, scans];
+  private static async openTables(db: lancedb.Connection, access: TableAccess = {}): Promise<[lancedb.Table, lancedb.Table]> {
+    return [await openOrCreateTable(db, FACES, facesSchema, access), await openOrCreateTable(db, FACE_SCANS, scansSchema, access)];
   }
 
   close(): void {
@@ -121,7 +116,7 @@ export class FacesRepository {
     if (scans.length === 0) return;
     await this.writes.run(async () => {
       const hashes = [...new Set(scans.map((s) => s.contentHash))];
-      for (let i = 0; i < hashes.length; i += 500) await this.faces.delete(`contentHash IN (${hashes.slice(i, i + 500).map(sqlString).join(', ')})`);
+      await deleteWhereIn(this.faces, 'contentHash', hashes);
       const rows = scans.flatMap((scan) =>
         scan.faces.map((face, index) => {
           if (face.descriptor.length !== DESCRIPTOR_LENGTH) throw new Error(`A face descriptor must have ${DESCRIPTOR_LENGTH} values, got ${face.descriptor.length}.`);
@@ -158,10 +153,9 @@ export class FacesRepository {
   async forget(contentHashes: readonly string[]): Promise<void> {
     if (contentHashes.length === 0) return;
     await this.writes.run(async () => {
-      for (let i = 0; i < contentHashes.length; i += 500) {
-        const list = contentHashes.slice(i, i + 500).map(sqlString).join(', ');
-        await this.faces.delete(`contentHash IN (${list})`);
-        await this.scans.delete(`contentHash IN (${list})`);
+      for (const chunk of inChunks(contentHashes)) {
+        await this.faces.delete(`contentHash IN ${sqlList(chunk)}`);
+        await this.scans.delete(`contentHash IN ${sqlList(chunk)}`);
       }
     });
   }

@@ -1,7 +1,8 @@
 // Video moments in embedded LanceDB: one row per sampled frame (video content hash, time, search model, vector), and each video's facts.
-import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from 'apache-arrow';
+import type * as lancedb from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
+import { connectDatabase, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 // [Note: video moments storage]
 // A video's moments are keyed by its content hash (so a moved or renamed video keeps them) and the
@@ -55,8 +56,6 @@ function momentsSchema(dimension: number): Schema {
   ]);
 }
 
-type Row = Record<string, unknown>;
-
 export class MomentsRepository {
   private readonly tables = new Map<number, lancedb.Table>();
 
@@ -67,9 +66,9 @@ export class MomentsRepository {
   ) {}
 
   /** Opens (or starts) the moments tables in the library's database folder. */
-  static async open(databaseDir: string): Promise<MomentsRepository> {
-    const db = await lancedb.connect(databaseDir);
-    const videos = await db.createEmptyTable(VIDEOS, videosSchema, { existOk: true });
+  static async open(databaseDir: string, access: TableAccess = {}): Promise<MomentsRepository> {
+    const db = await connectDatabase(databaseDir, access);
+    const videos = await openOrCreateTable(db, VIDEOS, videosSchema, access);
     const repository = new MomentsRepository(db, videos);
     for (const name of await repository.db.tableNames()) {
       const dimension = Number(name.slice(TABLE_PREFIX.length));
@@ -152,7 +151,7 @@ export class MomentsRepository {
     let filter = `modelId = ${sqlString(modelId)}`;
     if (options.contentHashes) {
       if (options.contentHashes.length === 0) return [];
-      filter += ` AND contentHash IN (${options.contentHashes.map(sqlString).join(', ')})`;
+      filter += ` AND contentHash IN ${sqlList(options.contentHashes)}`;
     }
     const rows = (await table
       .vectorSearch(Array.from(vector))
@@ -205,8 +204,8 @@ export class MomentsRepository {
 
   /** Removes the facts and moments of videos no longer in the library (any model). */
   async deleteVideos(contentHashes: readonly string[]): Promise<void> {
-    for (let i = 0; i < contentHashes.length; i += 500) {
-      const where = `contentHash IN (${contentHashes.slice(i, i + 500).map(sqlString).join(', ')})`;
+    for (const chunk of inChunks(contentHashes)) {
+      const where = `contentHash IN ${sqlList(chunk)}`;
       for (const table of this.tables.values()) await table.delete(where);
       await this.videos.delete(where);
     }

@@ -84,7 +84,7 @@ export class PhotoStoreRepository {
   /** Vector size of the active search model as the catalog states it, for photos stored before any embedding. */
   private dimensionHint: number | null = null;
 
-  private constructor(private readonly db: lancedb.Connection, private readonly dir: string) {
+  private constructor(private readonly db: lancedb.Connection, private readonly dir: string, private readonly readOnly = false) {
     this.writes = new RetryingSerialWork(dir);
   }
 
@@ -94,7 +94,7 @@ export class PhotoStoreRepository {
    * (a model switch, a re-created photos table).
    */
   static async open(databaseDir: string, options: { readOnly?: boolean } = {}): Promise<PhotoStoreRepository> {
-    const store = new PhotoStoreRepository(await connectDatabase(databaseDir, options), databaseDir);
+    const store = new PhotoStoreRepository(await connectDatabase(databaseDir, options), databaseDir, options.readOnly ?? false);
     await store.readVectorSpace();
     const names = await store.db.tableNames();
     if (names.includes(store.space.photosTable)) store.photos = await store.db.openTable(store.space.photosTable);
@@ -490,17 +490,19 @@ export class PhotoStoreRepository {
   }
 
   /** Creates the full-text index of searchText once; optimize() then folds new rows into it. */
-  async ensureTextIndex(): Promise<void> {
-    if (!this.photos) return;
+  async ensureTextIndex(): Promise<boolean> {
+    if (!this.photos) return false;
     const indices = await this.photos.listIndices();
-    if (indices.some((index) => index.columns.includes('searchText'))) return;
+    if (indices.some((index) => index.columns.includes('searchText'))) return true;
+    if (this.readOnly) return false; // a reader writes nothing: the next index pass builds it
     await this.photos.createIndex('searchText', { config: lancedb.Index.fts({ stem: true, removeStopWords: true, lowercase: true, asciiFolding: true, withPosition: false }) });
+    return true;
   }
 
   /** Full-text (BM25) matches over captions, descriptions, keywords and file names. */
   async textMatches(text: string, limit: number, query?: PhotoQuery): Promise<Photo[]> {
     if (!this.photos || (await this.photos.countRows()) === 0) return [];
-    await this.ensureTextIndex();
+    if (!(await this.ensureTextIndex())) return [];
     const filter = photoQueryToSql(query);
     let search = this.photos.query().fullTextSearch(text, { columns: 'searchText' }).select([...PHOTO_COLUMNS, '_score']).limit(limit);
     if (filter) search = search.where(filter);

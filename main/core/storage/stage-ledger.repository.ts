@@ -2,10 +2,11 @@
 // See [Note: the stage pipeline] in main/core/stages/stage-pipeline.ts. Keyed by stage + content hash, so
 // a moved, renamed or copied photo is never analysed twice; a row is written only after the stage's
 // outputs are committed, so a kill between the two re-runs the stage for that photo (idempotent).
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
 import { SerialWork } from '../serial-work.ts';
+import { connectDatabase, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const LEDGER = 'stage_ledger';
 
@@ -32,17 +33,14 @@ export interface LedgerEntry {
   attempts: number;
 }
 
-type Row = Record<string, unknown>;
-
 export class StageLedgerRepository {
   private readonly writes = new SerialWork();
 
   private constructor(private readonly db: lancedb.Connection, private table: lancedb.Table) {}
 
-  static async open(databaseDir: string): Promise<StageLedgerRepository> {
-    const db = await lancedb.connect(databaseDir);
-    const table = await db.createEmptyTable(LEDGER, ledgerSchema, { existOk: true });
-    return new StageLedgerRepository(db, table);
+  static async open(databaseDir: string, access: TableAccess = {}): Promise<StageLedgerRepository> {
+    const db = await connectDatabase(databaseDir, access);
+    return new StageLedgerRepository(db, await openOrCreateTable(db, LEDGER, ledgerSchema, access));
   }
 
   close(): void {
@@ -81,7 +79,7 @@ export class StageLedgerRepository {
     const map = new Map<string, LedgerEntry>();
     if (contentHashes?.length === 0) return map;
     let where = `stage = ${sqlString(stage)}`;
-    if (contentHashes) where += ` AND contentHash IN (${contentHashes.map(sqlString).join(', ')})`;
+    if (contentHashes) where += ` AND contentHash IN ${sqlList(contentHashes)}`;
     const rows = (await this.table.query().where(where).select(['contentHash', 'state', 'modelKey', 'reason', 'permanent', 'attempts']).toArray()) as Row[];
     for (const row of rows) {
       const contentHash = String(row.contentHash as string);

@@ -2,11 +2,12 @@
 // Keyed by content, not path: a moved or copied photo keeps its text without being read again, like its
 // vector and caption. A photo read without finding text has a row with no lines, so it is not read again.
 // Writes are merge-inserts by content hash (see [Note: idempotent, resumable indexing]).
-import * as lancedb from '@lancedb/lancedb';
-import { Field, Float64, Schema, Utf8 } from 'apache-arrow';
+import type * as lancedb from '@lancedb/lancedb';
+import { Field, Float64, Schema, Utf8 } from './arrow-runtime.ts';
 import { parseTextLines, type TextLine } from '../text/text-line.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
+import { connectDatabase, deleteWhereIn, openOrCreateTable, type Row, type TableAccess } from './lance-tables.ts';
 
 const TABLE = 'text_lines';
 
@@ -29,8 +30,6 @@ export interface PhotoText {
   readAtMs: number;
 }
 
-type Row = Record<string, unknown>;
-
 function fromRow(row: Row): PhotoText {
   return {
     contentHash: String(row.contentHash),
@@ -50,11 +49,9 @@ export class TextLinesRepository {
   ) {}
 
   /** Opens (creating when needed) the text table in the library's LanceDB folder. */
-  static async open(databaseDir: string): Promise<TextLinesRepository> {
-    const db = await lancedb.connect(databaseDir);
-    const names = await db.tableNames();
-    const table = names.includes(TABLE) ? await db.openTable(TABLE) : await db.createEmptyTable(TABLE, schema, { existOk: true });
-    return new TextLinesRepository(db, table);
+  static async open(databaseDir: string, access: TableAccess = {}): Promise<TextLinesRepository> {
+    const db = await connectDatabase(databaseDir, access);
+    return new TextLinesRepository(db, await openOrCreateTable(db, TABLE, schema, access));
   }
 
   close(): void {
@@ -89,8 +86,6 @@ export class TextLinesRepository {
 
   async delete(contentHashes: string[]): Promise<void> {
     if (!contentHashes.length) return;
-    await this.writes.run(async () => {
-      for (let i = 0; i < contentHashes.length; i += 500) await this.table.delete(`contentHash IN (${contentHashes.slice(i, i + 500).map(sqlString).join(', ')})`);
-    });
+    await this.writes.run(() => deleteWhereIn(this.table, 'contentHash', contentHashes));
   }
 }
