@@ -31,7 +31,7 @@ async function snapshot(dir: string): Promise<string[]> {
 async function holdLock(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run-ts.js'), path.join(REPO_ROOT, 'main/core/library/library-lock.test-support.ts'), library, '600000', path.join(tmp, 'lock.log'), 'photobind index (the other process)'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
     child.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
   });
   return child;
