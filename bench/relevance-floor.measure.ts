@@ -3,7 +3,7 @@
 // [Note: no good matches] in main/core/search/search.service.ts. Usage:
 //   node bin/run-ts.js bench/relevance-floor.measure.ts LIBRARY_DIR "query 1" "query 2" ... -- "nonsense 1" ...
 import { PhotobindCore } from '../main/core/photobind-core.ts';
-import { dot } from '../main/core/search/query-arithmetic.ts';
+import { dot } from '../main/core/shared/vector-math.ts';
 import { backgroundOf } from '../main/core/search/score-background.ts';
 
 const args = process.argv.slice(2);

@@ -13,7 +13,7 @@ import type { PeopleLookup, SearchService } from '../search/search.service.ts';
 import { ModelRequestError } from '../model-process/model-process.client.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { ChatMessage, ConversationRepository } from './conversation.repository.ts';
-import { dot } from '../search/query-arithmetic.ts';
+import { dot } from '../shared/vector-math.ts';
 import { captionSupports, contentWords } from './caption-evidence.ts';
 import { boundingBox, distanceKm } from './place-gazetteer.ts';
 import { parseQuestion, type ParsedQuestion } from './question-parser.ts';

@@ -21,6 +21,7 @@
 //   most of its faces came from (biggest cluster first), or for never-grouped faces the person of the
 //   nearest pinned faces. A pinned face never drags its look-alikes along: a face moved from Ann to Bob
 //   is Bob's, Ann's other faces stay Ann's.
+import { euclideanDistance } from '../shared/vector-math.ts';
 
 /** Faces closer than this (Euclidean, 128-d face-api descriptors) are taken to be the same person. */
 export const SAME_PERSON_DISTANCE = 0.55;
@@ -75,15 +76,8 @@ export class PeopleGroupingError extends Error {
   override name = 'PeopleGroupingError';
 }
 
-export function faceDistance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    sum += d * d;
-  }
-  return Math.sqrt(sum);
-}
+/** How far apart two face descriptors are (Euclidean; under SAME_PERSON_DISTANCE: the same person). */
+export const faceDistance = euclideanDistance;
 
 export class PeopleGrouping {
   readonly sameDistance: number;

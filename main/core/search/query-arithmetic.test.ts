@@ -1,6 +1,7 @@
 // Tests for query arithmetic parsing and vector combination.
 import { describe, expect, it } from 'vitest';
-import { combineVectors, parseQuery } from './query-arithmetic.ts';
+import { parseQuery } from './query-arithmetic.ts';
+import { combineVectors } from '../shared/vector-math.ts';
 
 describe('parseQuery', () => {
   it('reads a plain query as one term', () => {

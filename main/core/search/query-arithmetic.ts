@@ -30,25 +30,3 @@ export function parseQuery(query: string): QueryTerm[] {
   }
   return terms;
 }
-
-/** Dot product (the cosine similarity of two unit vectors). */
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * (b[i] ?? 0);
-  return sum;
-}
-
-/** Weighted sum of unit vectors, normalised again. */
-export function combineVectors(vectors: Float32Array[], weights: number[]): Float32Array {
-  const dim = vectors[0]?.length ?? 0;
-  const sum = new Float32Array(dim);
-  vectors.forEach((v, i) => {
-    const w = weights[i] ?? 1;
-    for (let d = 0; d < dim; d++) sum[d] = sum[d]! + w * v[d]!;
-  });
-  let norm = 0;
-  for (let d = 0; d < dim; d++) norm += sum[d]! * sum[d]!;
-  norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < dim; d++) sum[d] = sum[d]! / norm;
-  return sum;
-}

@@ -11,7 +11,8 @@ import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { mergeMomentHits } from './moment-ranking.ts';
 import { dropQueryFiller, isLiteralTextQuery } from '../text/text-match.ts';
-import { combineVectors, dot, parseQuery } from './query-arithmetic.ts';
+import { parseQuery } from './query-arithmetic.ts';
+import { combineVectors, dot } from '../shared/vector-math.ts';
 import { storedPathCandidates } from '../library/library-paths.ts';
 
 export interface TextEmbedder {

@@ -11,6 +11,7 @@ import { modelInputSide } from '../models/model-input-side.ts';
 import { planToyVideo, renderToyVideo, type ToyVideoEntry } from '../toy-world/toy-video.ts';
 import { posterFrame, sampleFrames, scaledSize, type SampledFrame } from './frame-sampler.ts';
 import { ffmpeg, testPatternMp4, truncateCopy, unknownCodecAvi } from './video-test-files.test-support.ts';
+import { dot } from '../shared/vector-math.ts';
 
 const MAX_INTERVAL = 2;
 const TOY_CLIP = path.join(TOY_MODELS, 'toy-clip');
@@ -38,7 +39,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 const sceneAt = (time: number): number => entry.scenes.findIndex((s) => time >= s.start && time < s.end);
 
 describe('sampleFrames on a toy video', () => {

@@ -8,6 +8,7 @@ import { ModelProcessClient } from '../model-process/model-process.client.ts';
 import { getModelEntry } from '../models/model-catalog.ts';
 import { planToyVideo, renderToyVideo, type ToyVideoEntry } from '../toy-world/toy-video.ts';
 import { testPatternMp4, truncateCopy } from './video-test-files.test-support.ts';
+import { dot } from '../shared/vector-math.ts';
 
 const clipEntry = getModelEntry('photobind/toy-clip');
 const clipFolder = clipEntry.source.kind === 'bundled' ? clipEntry.source.folder : '';
@@ -29,7 +30,6 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
 describe('videoMoments in the model process', () => {
   it('writes the poster thumbnail and returns unit-vector moments covering every scene', async () => {

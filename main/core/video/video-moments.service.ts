@@ -4,6 +4,7 @@ import type { IndexItem } from '../model-process/model-process.protocol.ts';
 import type { MomentsRepository } from '../storage/moments.repository.ts';
 import { videoFormatOf } from './video-format.ts';
 import type { VideoMomentsResult } from './video-moments.inference.ts';
+import { meanDirection } from '../shared/vector-math.ts';
 
 /** The part of the model process this service uses. */
 export interface VideoMomentsRunner {
@@ -77,15 +78,4 @@ export class VideoMomentsService {
   forget(contentHashes: readonly string[]): Promise<void> {
     return this.moments.deleteVideos(contentHashes);
   }
-}
-
-/** The normalised mean of unit vectors (all zeros for none). */
-export function meanDirection(vectors: readonly Float32Array[]): Float32Array {
-  const dimension = vectors[0]?.length ?? 0;
-  const sum = new Float32Array(dimension);
-  for (const v of vectors) for (let i = 0; i < dimension; i++) sum[i] = (sum[i] as number) + (v[i] as number);
-  let norm = 0;
-  for (const x of sum) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  return sum.map((x) => x / norm);
 }

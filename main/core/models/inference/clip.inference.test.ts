@@ -8,8 +8,8 @@ import type { Color } from '../../toy-world/vocabulary.ts';
 import { createClipModel, type ClipModel } from './clip.inference.ts';
 import { ModelFolderError } from './model-folder.ts';
 import { TOY_MODELS, renderPixels } from './toy-scenes.test-helper.ts';
+import { dot } from '../../shared/vector-math.ts';
 
-const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
 let clip: ClipModel;
 beforeAll(async () => {

@@ -13,6 +13,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { checkModelFolder, lazily, pretrainedOptions, toRawImage, type ModelLoadOptions, type RawImageLike } from './model-folder.ts';
+import { normalizeInPlace } from '../../shared/vector-math.ts';
 
 export interface ClipModel {
   /** One unit-length vector per image, in order. */
@@ -164,12 +165,7 @@ function unitRows(tensor: Tensor | undefined, name: string): Float32Array[] {
   const data = tensor.to('float32').data as Float32Array; // fp16 models return fp16
   const out: Float32Array[] = [];
   for (let r = 0; r < rows; r++) {
-    const row = data.slice(r * dim, (r + 1) * dim);
-    let norm = 0;
-    for (const v of row) norm += v * v;
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < dim; i++) row[i] = (row[i] as number) / norm;
-    out.push(row);
+    out.push(normalizeInPlace(data.slice(r * dim, (r + 1) * dim)));
   }
   return out;
 }

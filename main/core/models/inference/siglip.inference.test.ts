@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Scene } from '../../toy-world/scene-sampler.ts';
 import { createClipModel, type ClipModel } from './clip.inference.ts';
 import { TOY_MODELS, renderPixels } from './toy-scenes.test-helper.ts';
+import { dot } from '../../shared/vector-math.ts';
 
 const FOLDER = path.join(TOY_MODELS, 'toy-siglip');
-const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
 const RED_CAR: Scene = { setting: 'street', time: 'day', objects: [{ kind: 'car', color: 'red', count: 1 }] };
 const BLUE_BOAT: Scene = { setting: 'harbor', time: 'day', objects: [{ kind: 'boat', color: 'blue', count: 1 }] };
