@@ -30,7 +30,7 @@ import { scanFolders, type ScannedFile, type ScanWarning } from './folder-scanne
 import { ProgressMeter } from '../shared/progress-meter.ts';
 import { SerialWork } from '../serial-work.ts';
 import { describeFile, toPhotoProblem } from '../media/photo-problem.ts';
-import { readPhotoMetadata } from '../media/photo-metadata.reader.ts';
+import { readPhotoMetadata, type PhotoMetadata } from '../media/photo-metadata.reader.ts';
 import { currentSidecar, sameSidecar, type SidecarStamp } from '../media/sidecar-stamp.ts';
 import type { FileMetadataFields } from '../storage/photo-store.repository.ts';
 import { isInside } from '../shared/path-inside.ts';
@@ -505,12 +505,7 @@ export class IndexService {
       format: result.format,
       width: result.width,
       height: result.height,
-      takenAt: m.takenAt ?? null,
-      gps: m.gps ?? null,
-      cameraMake: m.camera?.make ?? null,
-      cameraModel: m.camera?.model ?? null,
-      description: m.description ?? null,
-      keywords: m.keywords ?? [],
+      ...fileMetadataFields(m),
       caption: null,
       captionModel: null,
       captionAt: null,
@@ -540,7 +535,10 @@ function sidecarChanged(file: ScannedFile, sidecars: Map<string, SidecarStamp>):
 
 /** What the photo's own file and sidecar say (see [Note: sidecar metadata belongs to the path]). */
 async function fileMetadata(photoPath: string): Promise<FileMetadataFields> {
-  const m = await readPhotoMetadata(photoPath);
+  return fileMetadataFields(await readPhotoMetadata(photoPath));
+}
+
+function fileMetadataFields(m: PhotoMetadata): FileMetadataFields {
   return {
     takenAt: m.takenAt ?? null,
     gps: m.gps ?? null,

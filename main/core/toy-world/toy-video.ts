@@ -1,10 +1,11 @@
 // Renders seeded toy-world videos (a few toy scenes with a slow pan each, H.264 MP4 via the bundled ffmpeg) and a videos.jsonl manifest.
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { videoToolPath } from '../video/video-tools.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { drawSceneSvg } from './scene-drawing.ts';
 import { sampleScene, type Scene } from './scene-sampler.ts';
 import { deriveSeed, mulberry32 } from './seeded-random.ts';
@@ -194,8 +195,7 @@ export async function renderToyVideos(options: RenderToyVideosOptions): Promise<
     options.onProgress?.(index + 1, count);
   }
   const manifestPath = path.join(outDir, 'videos.jsonl');
-  await writeFile(`${manifestPath}.tmp`, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  await rename(`${manifestPath}.tmp`, manifestPath);
+  await writeFileAtomic(manifestPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   return { manifestPath, files, entries };
 }
 
