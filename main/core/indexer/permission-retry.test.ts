@@ -62,4 +62,25 @@ describe('a photo whose permissions are fixed', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ indexed: 1, failed: 0 });
     expect(JSON.parse((await photobindAsNobody(['problems', '--models', 'toy', '--json'])).stdout)).toEqual([]);
   }, 300_000);
+
+  it('a folder Photobind may not read is in problems, and its photos are indexed once it is readable', async (context) => {
+    if (!isRoot) {
+      console.warn('permission-retry test skipped: it needs root to run the CLI as an unprivileged user.');
+      return context.skip();
+    }
+    const folder = path.join(tmp, 'shut');
+    const { manifestPath } = await renderDemoAlbum({ outDir: path.join(folder, 'inner'), count: 2, seed: 23 });
+    await fs.rm(manifestPath);
+    await fs.chmod(path.join(folder, 'inner'), 0o000);
+    const first = await photobindAsNobody(['index', folder, '--models', 'toy', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ indexed: 0, failed: 1 });
+    const problems = JSON.parse((await photobindAsNobody(['problems', '--models', 'toy', '--json'])).stdout) as Array<{ path: string; reason: string }>;
+    expect(problems.map((p) => [p.path, p.reason])).toEqual([[path.join(folder, 'inner'), expect.stringMatching(/could not be read \(EACCES\)/)]]);
+
+    await fs.chmod(path.join(folder, 'inner'), 0o755);
+    const second = await photobindAsNobody(['index', folder, '--models', 'toy', '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ indexed: 2, failed: 0 });
+    expect(JSON.parse((await photobindAsNobody(['problems', '--models', 'toy', '--json'])).stdout)).toEqual([]);
+  }, 300_000);
 });

@@ -45,4 +45,15 @@ describe('a symlinked folder inside a root', () => {
     expect(similar.code).toBe(0);
     expect((JSON.parse(similar.stdout) as Array<{ path: string }>)[0]!.path).toBe(path.join(root, 'linked', second!));
   }, 300_000);
+
+  it('search --folder and ask find its photos through the link too', async () => {
+    const linked = path.join(root, 'linked');
+    const search = await runPhotobind(['search', 'a photo', '--folder', linked, '--all', '--models', 'toy', '--json'], env);
+    expect(search.code).toBe(0);
+    expect((JSON.parse(search.stdout) as Array<{ path: string }>).map((h) => h.path).sort()).toEqual(names.map((n) => path.join(linked, n)));
+    const ask = await runPhotobind(['ask', path.join(linked, names[2]!), 'what is in this photo?', '--models', 'toy', '--json'], env);
+    expect(ask.stderr.replace(/^photobind: library .*\n/, '')).toBe('');
+    expect(ask.code).toBe(0);
+    expect(JSON.parse(ask.stdout)).toMatchObject({ photos: [path.join(linked, names[2]!)] });
+  }, 300_000);
 });
