@@ -108,7 +108,7 @@ export function registerIndexCommand(program: Command): void {
         if (options.json) return printJson(result);
         if (modelSwitch?.switched) console.log(`Searches now use ${core.activeSearchModel}: ${modelSwitch.photos} photos re-embedded${modelSwitch.waiting ? `, ${modelSwitch.waiting} waiting until their folder is back online` : ''}.`);
         if (summary.embedded) console.log(`Embedded ${summary.embedded} photos that were waiting for the search model.`);
-        console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
+        console.log(`Indexed ${summary.indexed} new photos, reused ${summary.reused} moved or copied, ${summary.unchanged} unchanged${summary.metadataRead ? `, ${summary.metadataRead} read again for a changed sidecar` : ''}, ${summary.removed} removed, ${summary.failed} with problems (${summary.seconds.toFixed(1)} s${summary.indexed ? `, ${(summary.indexed / summary.seconds).toFixed(1)} photos/s` : ''}).`);
         if (summary.failed) console.log('See `photobind problems` for the files that could not be indexed and why.');
         if (faces?.scanned) console.log(`Found ${faces.faces} faces in ${faces.scanned} photos (see \`photobind people\`).`);
         for (const warning of warnings) console.log(`warning: ${terminalSafe(warning)}`);
