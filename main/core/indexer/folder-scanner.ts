@@ -80,7 +80,9 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subfolders: string[] = [];
+      // Sidecars are looked up only in folders that have any (most have none: no extra work there).
       const names = new Set(entries.map((entry) => entry.name.toLowerCase()));
+      const hasSidecars = [...names].some((name) => name.endsWith('.xmp'));
       for (const entry of entries) {
         if (entry.name.includes('\ufffd') && !(await fs.lstat(path.join(dir, entry.name)).then(() => true, () => false))) continue; // reported above
         const full = path.join(dir, entry.name);
@@ -100,7 +102,7 @@ export async function* scanFolders(roots: string[], options: ScanOptions): Async
         if (!options.extensions.has(path.extname(entry.name).toLowerCase())) continue;
         const stat = await fs.stat(full).catch(() => null);
         if (!stat) continue;
-        yield { path: full, root, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), sidecar: await currentSidecar(full, names) };
+        yield { path: full, root, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), sidecar: hasSidecars ? await currentSidecar(full, names) : null };
       }
       // Depth-first in name order: push reversed so the first name is walked first.
       for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i]!);
