@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
 import { terminalSafe } from './terminal-text.ts';
+import { shownPath } from '../shared/path-inside.ts';
 
 interface RemoveFlags {
   undo?: boolean;
@@ -14,8 +15,7 @@ interface RemoveFlags {
 
 /** A path as the user would type it: relative when under the current folder, else absolute. */
 function shown(p: string): string {
-  const relative = path.relative(process.cwd(), p);
-  return terminalSafe(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p);
+  return terminalSafe(shownPath(p));
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;

@@ -1,7 +1,7 @@
 // Removing photos from the library (never from disk) and putting them back: the rows, thumbnails, stage
 // ledger, analyses and album places go; the file stays, and index passes leave it out until it is restored.
 import fs from 'node:fs/promises';
-import { isInside } from '../indexer/index.service.ts';
+import { isInside } from '../shared/path-inside.ts';
 import type { ScannedFile } from '../indexer/folder-scanner.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { RemovedPhoto, RemovedPhotosRepository } from '../storage/removed-photos.repository.ts';
