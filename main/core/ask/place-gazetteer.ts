@@ -1,7 +1,11 @@
 // Place names a library question can mention ("dogs on the beach in Lisbon"), resolved offline to a
 // circle on the map that photos' GPS positions are matched against. No network geocoder: Photobind is
 // private and works offline, so the names are a bundled list of large and well-known cities (coordinates
-// of their centre, rounded; a city counts out to RADIUS_KM, which covers its metropolitan area).
+// of their centre, rounded; a city counts out to RADIUS_KM, which covers its metropolitan area), and
+// then any city of at least OTHER_CITY_MIN_PEOPLE from the GeoNames list that names photos' places
+// ("dogs in Porto"; [Note: offline places] in main/core/places/reverse-geocoder.ts).
+import { placeDirectory, reachKm } from '../places/reverse-geocoder.ts';
+
 export interface KnownPlace {
   name: string;
   lat: number;
@@ -69,13 +73,35 @@ const NAMES = [...byName.keys()].sort((a, b) => b.length - a.length);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PLACE_PATTERN = new RegExp(`(?:^|\\s)(?:in|from|at|around|near) (${NAMES.map(escape).join('|')})(?=$|[\\s,.?!])`, 'u');
 
+/** Other cities count only from this size: "at night" or "on the beach" must not turn into a village. */
+const OTHER_CITY_MIN_PEOPLE = 100_000;
+const OTHER_PLACE_PATTERN = /(?:^|\s)(?:in|from|at|around|near) ((?:[\p{L}'’.-]+ ?){1,4})/gu;
+
 /** Finds "in/from/at/near PLACE" in a lower-cased question; returns the place and the text without it. */
 export function findPlace(text: string): { place: PlaceCircle; rest: string } | null {
   const match = PLACE_PATTERN.exec(text);
-  if (!match) return null;
+  if (!match) return findOtherCity(text);
   const known = byName.get(match[1]!)!;
   const rest = (text.slice(0, match.index) + text.slice(match.index + match[0].length)).replace(/\s+/g, ' ').trim();
   return { place: { name: known.name, lat: known.lat, lon: known.lon, radiusKm: RADIUS_KM }, rest };
+}
+
+/** A city of the GeoNames list after "in/from/at/near" (the longest name of up to four words that is one). */
+function findOtherCity(text: string): { place: PlaceCircle; rest: string } | null {
+  for (const match of text.matchAll(OTHER_PLACE_PATTERN)) {
+    const words = match[1]!.trim().split(' ');
+    for (let n = words.length; n >= 1; n--) {
+      const name = words.slice(0, n).join(' ').replace(/[.,]+$/, '');
+      const city = placeDirectory().byName(name);
+      if (!city || city.population < OTHER_CITY_MIN_PEOPLE) continue;
+      const start = match.index + match[0].indexOf(match[1]!);
+      const prepositionAt = match.index + (match[0].startsWith(' ') ? 1 : 0);
+      const rest = (text.slice(0, prepositionAt) + text.slice(start + name.length)).replace(/\s+/g, ' ').trim();
+      const radiusKm = Math.min(RADIUS_KM, Math.max(15, 2 * reachKm(city.population)));
+      return { place: { name: city.name, lat: city.lat, lon: city.lon, radiusKm }, rest };
+    }
+  }
+  return null;
 }
 
 /** The latitude/longitude box around a circle (SQL-friendly; the exact distance is checked afterwards). */

@@ -30,4 +30,14 @@ describe('parseQuestion', () => {
     expect(parseQuestion('a park at night', now).place).toBeUndefined();
     expect(parseQuestion('my photos from Kyoto', now)).toMatchObject({ subject: '', place: { name: 'Kyoto' } });
   });
+  it('reads cities beyond the bundled list from the offline GeoNames places, and only sizeable ones', () => {
+    const q = parseQuestion('how many photos of dogs in Porto from 2023?', now);
+    expect(q).toMatchObject({ intent: 'count', subject: 'dogs', since: '2023-01-01', place: { name: 'Porto' } });
+    expect(q.place!.lat).toBeCloseTo(41.15, 1);
+    expect(parseQuestion('trams in Bordeaux', now)).toMatchObject({ subject: 'trams', place: { name: 'Bordeaux' } });
+    expect(parseQuestion('boats in são josé dos campos', now).place?.name).toBe('São José dos Campos');
+    // Villages and words that happen to be place names stay words.
+    expect(parseQuestion('dogs on the beach at night', now).place).toBeUndefined();
+    expect(parseQuestion('a dog in the rocks', now).place).toBeUndefined();
+  });
 });
