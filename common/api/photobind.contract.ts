@@ -11,6 +11,7 @@ import { LibraryOverviewSchema, libraryMethods } from './contract/library.contra
 import { ModelDownloadStateSchema, modelsMethods } from './contract/models.contract.ts';
 import { peopleMethods } from './contract/people.contract.ts';
 import { photosMethods } from './contract/photos.contract.ts';
+import { placesMethods } from './contract/places.contract.ts';
 import { searchMethods } from './contract/search.contract.ts';
 import { ModelSwitchStateSchema, SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
 
@@ -25,6 +26,7 @@ export const photobindApi = defineContract({
     albums: albumsMethods,
     models: modelsMethods,
     people: peopleMethods,
+    places: placesMethods,
   },
   events: {
     /** An index job moved on (throttled to a few per second while indexing). */

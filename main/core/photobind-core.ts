@@ -10,6 +10,7 @@ import { ReembedService } from './indexer/reembed.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
 import { LibraryService } from './library/library.service.ts';
 import { PhotoCatalog } from './library/photo-catalog.ts';
+import { PlacesService } from './places/places.service.ts';
 import { AlbumsService } from './albums/albums.service.ts';
 import { AlbumsRepository } from './storage/albums.repository.ts';
 import { LibrarySettingsRepository, type LibrarySettings } from './library/library-settings.repository.ts';
@@ -72,6 +73,8 @@ export class PhotobindCore {
   readonly library: LibraryService;
   /** The library in browsing order, for the grid's pages and the filter chips. */
   readonly catalog: PhotoCatalog;
+  /** Place names of GPS positions and the library's photos by place ([Note: offline places]). */
+  readonly places: PlacesService;
   /** Albums, favourites and live albums, kept in the library folder (albums/albums.service.ts). */
   readonly albums: AlbumsService;
   /** Removing photos from the library, never from disk, and restoring them ([Note: removing a photo from the library]). */
@@ -135,6 +138,7 @@ export class PhotobindCore {
     );
     this.library = new LibraryService(store, layout, (folder) => this.removal.forgetUnder(folder));
     this.catalog = new PhotoCatalog(store, peopleLookup);
+    this.places = new PlacesService(this.catalog);
     const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database, { readOnly: options.readOnly ?? false }));
     this.text = new PhotoTextService(textLines);
     this.analysisStages.push(new TextStage(textLines));

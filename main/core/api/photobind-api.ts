@@ -10,6 +10,7 @@ import type { LibrarySession } from './library-session.ts';
 import { modelsHandlers } from './models.handlers.ts';
 import { peopleHandlers } from './people.handlers.ts';
 import { photosHandlers } from './photos.handlers.ts';
+import { placesHandlers } from './places.handlers.ts';
 import { searchHandlers } from './search.handlers.ts';
 import { settingsHandlers } from './settings.handlers.ts';
 
@@ -26,6 +27,7 @@ export function createPhotobindApi(session: LibrarySession): ApiImplementation<P
       albums: albumsHandlers(session),
       models: modelsHandlers(session),
       people: peopleHandlers(session),
+      places: placesHandlers(session),
     },
     { events: session.events, toApiError },
   );

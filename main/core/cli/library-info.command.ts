@@ -40,8 +40,10 @@ export function registerLibraryInfoCommands(program: Command): void {
         const faces = photo && core.faceGrouping ? await core.people.facesOfPhoto(photo.contentHash) : [];
         // The text read in the photo: lines joined by "\n", and each line with its confidence and box (fractions of the displayed photo).
         const reading = photo ? await core.text.textOf(photo.contentHash) : null;
+        // The GPS position's town or city and country, named offline ([Note: offline places]); null without one.
+        const place = photo ? core.places.nameOf(photo.gps) : null;
         const info = photo
-          ? { ...photo, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash), faces, text: reading!.text, textLines: reading!.textLines }
+          ? { ...photo, place: place && { city: place.city, country: place.country, countryCode: place.countryCode }, ...(video ?? {}), state, thumbnail: thumbnailPath(core.layout.thumbnails, photo.contentHash), faces, text: reading!.text, textLines: reading!.textLines }
           : { path: absolute, state, problem: { kind: problem!.kind, reason: problem!.reason } };
         if (options.json) return printJson(info);
         if (!photo) return console.log(`${terminalSafe(absolute)}\n  state: ${state}\n  problem: ${terminalSafe(problem!.reason)}`);
@@ -49,7 +51,7 @@ export function registerLibraryInfoCommands(program: Command): void {
           ['size', `${photo.width} × ${photo.height} (${photo.format}, ${formatBytes(photo.size)})`],
           ['taken', photo.takenAt],
           ['duration', video?.duration != null ? `${video.duration.toFixed(1)} s, ${video.moments} moments (${video.videoCodec})` : null],
-          ['place', photo.gps ? `${photo.gps.lat.toFixed(5)}, ${photo.gps.lon.toFixed(5)}` : null],
+          ['place', photo.gps ? `${place ? `${place.city}, ${place.country} ` : ''}(${photo.gps.lat.toFixed(5)}, ${photo.gps.lon.toFixed(5)})` : null],
           ['camera', cameraName(photo.cameraMake, photo.cameraModel)],
           ['caption', photo.caption],
           ['description', photo.description],

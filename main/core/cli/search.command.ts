@@ -1,5 +1,6 @@
 // `photobind search "QUERY"` and `photobind similar PHOTO`: ranked photos with scores.
 import type { Command } from 'commander';
+import type { PlaceName } from '../../../common/place.types.ts';
 import type { SearchHit } from '../../../common/photo.types.ts';
 import type { RankedSearch, SearchOptions } from '../search/search.service.ts';
 import { globalOptions, printJson, withCore } from './cli-context.ts';
@@ -50,7 +51,14 @@ export function toSearchOptions(flags: SearchFlags): SearchOptions {
   };
 }
 
-function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = false): void {
+/** Names a hit's GPS position (town or city, country) offline; null without GPS. See [Note: offline places]. */
+type PlaceNamer = (gps: SearchHit['photo']['gps']) => PlaceName | null;
+const placeJson = (name: PlaceNamer, h: SearchHit) => {
+  const place = name(h.photo.gps);
+  return { place: place && { city: place.city, country: place.country, countryCode: place.countryCode } };
+};
+
+function printHits(hits: SearchHit[], json: boolean | undefined, name: PlaceNamer, pathsOnly = false): void {
   if (pathsOnly) {
     // Nothing else on stdout, not even "no matches": an empty list is an empty output.
     for (const hit of hits) process.stdout.write(`${hit.photo.path}\n`);
@@ -58,7 +66,7 @@ function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = fal
   }
   if (json) {
     // A video's hit carries `time`: seconds to its best moment.
-    printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), ...(h.time !== undefined ? { time: Number(h.time.toFixed(2)) } : {}), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height })));
+    printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), ...(h.time !== undefined ? { time: Number(h.time.toFixed(2)) } : {}), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, gps: h.photo.gps, ...placeJson(name, h) })));
     return;
   }
   if (hits.length === 0) {
@@ -67,26 +75,28 @@ function printHits(hits: SearchHit[], json: boolean | undefined, pathsOnly = fal
   }
   for (const hit of hits) {
     const date = hit.photo.takenAt ? `  ${hit.photo.takenAt.slice(0, 10)}` : '';
+    const place = name(hit.photo.gps);
+    const where = place ? `  ${terminalSafe(`${place.city}, ${place.country}`)}` : '';
     const caption = hit.photo.caption ? `  “${terminalSafe(hit.photo.caption)}”` : '';
     const moment = hit.time !== undefined ? ` @ ${Math.floor(hit.time / 60)}:${(hit.time % 60).toFixed(1).padStart(4, '0')}` : '';
-    console.log(`${hit.score.toFixed(3)}  ${terminalSafe(hit.photo.path)}${moment}${date}${caption}`);
+    console.log(`${hit.score.toFixed(3)}  ${terminalSafe(hit.photo.path)}${moment}${date}${where}${caption}`);
   }
 }
 
 /** Prints a ranked search: good matches, then (with --all) the weaker ones, or says there are none. */
-function printRanked(query: string, result: RankedSearch, flags: SearchFlags, json: boolean | undefined): void {
+function printRanked(query: string, result: RankedSearch, flags: SearchFlags, json: boolean | undefined, name: PlaceNamer): void {
   const weaker = flags.all ? result.weaker : [];
-  if (flags.paths) return printHits([...result.hits, ...weaker], false, true);
+  if (flags.paths) return printHits([...result.hits, ...weaker], false, name, true);
   if (json) {
     // The fields of each hit stay as they were; weaker matches (only with --all) carry "weaker": true.
-    const shape = (h: SearchHit, weak: boolean) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, ...(weak ? { weaker: true } : {}) });
+    const shape = (h: SearchHit, weak: boolean) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, gps: h.photo.gps, ...placeJson(name, h), ...(weak ? { weaker: true } : {}) });
     return printJson([...result.hits.map((h) => shape(h, false)), ...weaker.map((h) => shape(h, true))]);
   }
   if (!result.goodMatches) console.log(`No good matches for "${query}": nothing scores above what meaningless words get in this library.`);
-  else printHits(result.hits, false);
+  else printHits(result.hits, false, name);
   if (weaker.length) {
     console.log(`Weaker matches (${weaker.length}):`);
-    printHits(weaker, false);
+    printHits(weaker, false, name);
   } else if (result.weaker.length) {
     console.log(`${result.weaker.length} weaker match${result.weaker.length === 1 ? '' : 'es'}: add --all to see ${result.weaker.length === 1 ? 'it' : 'them'}.`);
   }
@@ -103,7 +113,7 @@ export function registerSearchCommands(program: Command): void {
     const searchOptions = toSearchOptions(flags);
     await withCore(options, async (core) => {
       if (core.switchPending) process.stderr.write(`note: results come from ${core.activeSearchModel} until the library is re-embedded for ${core.modelSet.clip} (photobind index).\n`);
-      printRanked(query, await core.search.searchRanked(query, searchOptions), flags, options.json);
+      printRanked(query, await core.search.searchRanked(query, searchOptions), flags, options.json, (gps) => core.places.nameOf(gps));
     }, { access: 'read' });
   });
 
@@ -112,6 +122,6 @@ export function registerSearchCommands(program: Command): void {
   ).action(async (photo: string, flags: SearchFlags, command: Command) => {
     const options = globalOptions(command);
     const searchOptions = toSearchOptions(flags);
-    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json, flags.paths), { access: 'read' });
+    await withCore(options, async (core) => printHits(await core.search.similar(photo, searchOptions), options.json, (gps) => core.places.nameOf(gps), flags.paths), { access: 'read' });
   });
 }

@@ -16,6 +16,8 @@ interface CatalogEntry {
   contentHash: string;
   /** Width / height as displayed, for the timeline's justified rows. */
   aspect: number;
+  /** GPS position (null without one), for the Places view. */
+  gps: { lat: number; lon: number } | null;
 }
 
 /** The whole browsing order in a few bytes a photo: days with their photo counts, and each photo's aspect ratio. */
@@ -91,6 +93,13 @@ export class PhotoCatalog {
     return this.photosOf((await this.matchingEntries(filters)).slice(0, limit));
   }
 
+  /** The (filtered) photos that have a GPS position, newest first: content hash and position only. */
+  async located(filters: SearchFilters = {}): Promise<Array<{ contentHash: string; lat: number; lon: number }>> {
+    const located: Array<{ contentHash: string; lat: number; lon: number }> = [];
+    for (const entry of await this.matchingEntries(filters)) if (entry.gps) located.push({ contentHash: entry.contentHash, ...entry.gps });
+    return located;
+  }
+
   async facets(): Promise<LibraryFacets> {
     return (await this.load()).facets;
   }
@@ -157,6 +166,7 @@ export class PhotoCatalog {
         takenAt: p.takenAt,
         contentHash: p.contentHash,
         aspect: p.width > 0 && p.height > 0 ? Math.min(4, Math.max(0.25, p.width / p.height)) : 1,
+        gps: p.gps,
       })),
       facets: { folders: [...folders].sort(byName), cameras: [...cameras].sort(byName), firstDate, lastDate },
     };
