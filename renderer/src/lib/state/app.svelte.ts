@@ -9,6 +9,7 @@ import { LibraryState } from './library.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { PeopleState } from './people.svelte.ts';
 import { PhotoActionsState } from './photo-actions.svelte.ts';
+import { PlacesState } from './places.svelte.ts';
 import { SearchState } from './search.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 import { RouterState } from './router.svelte.ts';
@@ -31,6 +32,7 @@ export class AppState {
   readonly people: PeopleState;
   /** Remove from library (with Undo) and show in folder, for the selection bar and the photo view. */
   readonly photoActions: PhotoActionsState;
+  readonly places: PlacesState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -54,7 +56,8 @@ export class AppState {
     this.chat = new ChatState(api);
     this.albums = new AlbumsState(api, this.gallery);
     this.selection = new SelectionState(api, this.gallery, this.albums);
-    this.router = new RouterState({ api, search: this.search, viewer: this.viewer, albums: this.albums });
+    this.places = new PlacesState(api, { search: this.search, albums: this.albums });
+    this.router = new RouterState({ api, search: this.search, viewer: this.viewer, albums: this.albums, places: this.places });
     this.people = new PeopleState(api);
     this.photoActions = new PhotoActionsState(api, platform.showInFolder, async () => {
       await this.albums.load();

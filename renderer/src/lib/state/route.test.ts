@@ -11,9 +11,11 @@ describe('routes', () => {
       { kind: 'search', q: 'รถยนต์', sort: 'date' },
       { kind: 'album', id: '3f9a0c1d2e4b' },
       { kind: 'favourites' },
+      { kind: 'places' },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute({ kind: 'search', q: 'a dog', sort: 'date' })).toBe('#/search?q=a+dog&sort=date');
+    expect(formatRoute({ kind: 'places' })).toBe('#/places');
   });
 
   it('falls back to the library for odd or hostile addresses', () => {

@@ -1,4 +1,4 @@
-// The app's addresses: one URL hash per view (#/photo/<hash>, #/search?q=…, #/album/<id>, #/favourites), so
+// The app's addresses: one URL hash per view (#/photo/<hash>, #/search?q=…, #/album/<id>, #/favourites, #/places), so
 // Back, Forward, reload and links behave. Pure parsing and formatting; RouterState applies them.
 
 export type Route =
@@ -6,7 +6,8 @@ export type Route =
   | { kind: 'photo'; hash: string }
   | { kind: 'search'; q: string; sort: 'relevance' | 'date' }
   | { kind: 'album'; id: string }
-  | { kind: 'favourites' };
+  | { kind: 'favourites' }
+  | { kind: 'places' };
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'search' && query.get('q')?.trim()) return { kind: 'search', q: query.get('q')!, sort: query.get('sort') === 'date' ? 'date' : 'relevance' };
   if (parts[0] === 'album' && parts[1] && /^[0-9a-z]{1,40}$/.test(parts[1])) return { kind: 'album', id: parts[1] };
   if (parts[0] === 'favourites') return { kind: 'favourites' };
+  if (parts[0] === 'places') return { kind: 'places' };
   return { kind: 'home' };
 }
 
@@ -35,6 +37,8 @@ export function formatRoute(route: Route): string {
       return `#/album/${route.id}`;
     case 'favourites':
       return '#/favourites';
+    case 'places':
+      return '#/places';
   }
 }
 

@@ -3,6 +3,7 @@
 import { untrack } from 'svelte';
 import type { PhotobindClient } from '$common/api/photobind.contract.ts';
 import type { AlbumsState } from './albums.svelte.ts';
+import type { PlacesState } from './places.svelte.ts';
 import type { SearchState } from './search.svelte.ts';
 import type { ViewerState } from './viewer.svelte.ts';
 import { formatRoute, parseRoute, type Route } from './route.ts';
@@ -13,6 +14,7 @@ interface RouteTargets {
   search: SearchState;
   viewer: ViewerState;
   albums: AlbumsState;
+  places: PlacesState;
 }
 
 export class RouterState {
@@ -27,8 +29,9 @@ export class RouterState {
 
   /** The route the app's state describes now. */
   private current(): Route {
-    const { viewer, search, albums } = this.targets;
+    const { viewer, search, albums, places } = this.targets;
     if (viewer.photo) return { kind: 'photo', hash: viewer.photo.contentHash };
+    if (places.open) return { kind: 'places' };
     if (search.active && !search.similarTo && search.text.trim()) return { kind: 'search', q: search.text.trim(), sort: search.sort };
     if (albums.current === 'favourites') return { kind: 'favourites' };
     if (albums.current) return { kind: 'album', id: albums.current };
@@ -69,7 +72,7 @@ export class RouterState {
   }
 
   private async apply(route: Route): Promise<void> {
-    const { api, search, viewer, albums } = this.targets;
+    const { api, search, viewer, albums, places } = this.targets;
     this.applying++;
     try {
       this.error = null;
@@ -78,6 +81,11 @@ export class RouterState {
         return;
       }
       viewer.close();
+      if (route.kind === 'places') {
+        if (!places.open) places.show();
+        return;
+      }
+      places.hide();
       if (route.kind === 'search') {
         if (search.sort !== route.sort) search.sort = route.sort;
         if (search.text !== route.q || search.similarTo) {
