@@ -23,11 +23,21 @@ export interface CountryShape {
   d: string;
 }
 
+/**
+ * A ring as path data. Rings that cross the antimeridian (Chukotka, Fiji, Antarctica's edge) jump from
+ * 180° to -180°; their longitudes are unwrapped so the outline continues past the map's edge instead of
+ * drawing a line across the whole world.
+ */
 function ringPath(ring: Ring): string {
   let d = '';
   let last = '';
-  for (const [lon, lat] of ring) {
-    const at = project(lat!, lon!);
+  let shift = 0;
+  let previous: number | undefined;
+  for (const [rawLon, lat] of ring) {
+    if (previous !== undefined && Math.abs(rawLon! + shift - previous) > 180) shift += rawLon! + shift > previous ? -360 : 360;
+    const lon = rawLon! + shift;
+    previous = lon;
+    const at = { x: (lon + 180) / 360, y: project(lat!, 0).y };
     const point = `${(at.x * SHAPE_SCALE).toFixed(1)} ${(at.y * SHAPE_SCALE).toFixed(1)}`;
     if (point === last) continue;
     d += `${d ? 'L' : 'M'}${point}`;

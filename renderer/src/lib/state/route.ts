@@ -1,4 +1,4 @@
-// The app's addresses: one URL hash per view (#/photo/<hash>, #/search?q=…, #/album/<id>, #/favourites, #/places), so
+// The app's addresses: one URL hash per view (#/photo/<hash>, #/search?q=…, #/album/<id>, #/favourites, #/places, #/place?box=…), so
 // Back, Forward, reload and links behave. Pure parsing and formatting; RouterState applies them.
 
 export type Route =
@@ -7,7 +7,9 @@ export type Route =
   | { kind: 'search'; q: string; sort: 'relevance' | 'date' }
   | { kind: 'album'; id: string }
   | { kind: 'favourites' }
-  | { kind: 'places' };
+  | { kind: 'places' }
+  /** The library within a box on the map (a place opened from the Places view). */
+  | { kind: 'place'; area: { minLat: number; maxLat: number; minLon: number; maxLon: number } };
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -19,6 +21,13 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'album' && parts[1] && /^[0-9a-z]{1,40}$/.test(parts[1])) return { kind: 'album', id: parts[1] };
   if (parts[0] === 'favourites') return { kind: 'favourites' };
   if (parts[0] === 'places') return { kind: 'places' };
+  if (parts[0] === 'place') {
+    const box = (query.get('box') ?? '').split(',').map(Number);
+    if (box.length === 4 && box.every(Number.isFinite)) {
+      const [minLat, maxLat, minLon, maxLon] = box as [number, number, number, number];
+      if (minLat <= maxLat && minLon <= maxLon) return { kind: 'place', area: { minLat, maxLat, minLon, maxLon } };
+    }
+  }
   return { kind: 'home' };
 }
 
@@ -39,6 +48,10 @@ export function formatRoute(route: Route): string {
       return '#/favourites';
     case 'places':
       return '#/places';
+    case 'place': {
+      const { minLat, maxLat, minLon, maxLon } = route.area;
+      return `#/place?box=${[minLat, maxLat, minLon, maxLon].map((v) => Number(v.toFixed(6))).join(',')}`;
+    }
   }
 }
 

@@ -35,6 +35,7 @@ export class RouterState {
     if (search.active && !search.similarTo && search.text.trim()) return { kind: 'search', q: search.text.trim(), sort: search.sort };
     if (albums.current === 'favourites') return { kind: 'favourites' };
     if (albums.current) return { kind: 'album', id: albums.current };
+    if (search.filters.area) return { kind: 'place', area: search.filters.area };
     return { kind: 'home' };
   }
 
@@ -95,6 +96,13 @@ export class RouterState {
         return;
       }
       if (search.active) search.clear();
+      if (route.kind === 'place') {
+        if (albums.current) albums.close();
+        const shown = search.filters.area;
+        if (!shown || formatRoute({ kind: 'place', area: shown }) !== formatRoute(route)) search.setFilter('area', route.area);
+        return;
+      }
+      if (search.filters.area) search.setFilter('area', undefined);
       if (route.kind === 'album') await albums.open(route.id);
       else if (route.kind === 'favourites') await albums.openFavourites();
       else if (albums.current) albums.close();
