@@ -136,7 +136,7 @@ try {
       });
     }
   });
-  await section('places', async () => {
+  await section('places', () => {
     const r = benchPlaces(quick ? 20_000 : 100_000);
     results.add({
       id: 'places',
@@ -145,6 +145,7 @@ try {
       keyColumns: 1,
       rows: [[r.places, r.readMs, r.indexMs, r.lookupUs, r.nearestOnlyUs, r.scanUs]],
     });
+    return Promise.resolve();
   });
   // Face engine on the shared real-face photos (prints its own tables; says why when they are absent).
   await section('faces', () => benchFaces(threads));

@@ -85,7 +85,10 @@ describe('unit-sphere k-d tree', () => {
       let bestKm = Infinity;
       for (let i = 0; i < lat.length; i++) {
         const km = haversine(qLat, qLon, lat[i]!, lon[i]!);
-        if (km < bestKm) (bestKm = km), (best = i);
+        if (km < bestKm) {
+          bestKm = km;
+          best = i;
+        }
       }
       const found = tree.nearest(qLat, qLon)!;
       expect(found.id).toBe(best);

@@ -92,14 +92,20 @@ export class UnitSphereTree {
       if (right - left <= LEAF_SIZE) {
         for (let i = left; i <= right; i++) {
           const d = this.distSq(this.ids[i]!, q);
-          if (d < bestSq) (bestSq = d), (best = this.ids[i]!);
+          if (d < bestSq) {
+            bestSq = d;
+            best = this.ids[i]!;
+          }
         }
         continue;
       }
       const m = (left + right) >> 1;
       const id = this.ids[m]!;
       const d = this.distSq(id, q);
-      if (d < bestSq) (bestSq = d), (best = id);
+      if (d < bestSq) {
+        bestSq = d;
+        best = id;
+      }
       const diff = q[axis]! - this.xyz[id * 3 + axis]!;
       const next = (axis + 1) % 3;
       // The far side goes on the stack first, so the near side is searched first and usually prunes it.
@@ -230,7 +236,10 @@ export class PlaceDirectory {
     let coveringKm = 0;
     this.tree.within(lat, lon, MAX_REACH_KM, (id, km) => {
       if (km > reachKm(this.table.population[id]!)) return;
-      if (covering < 0 || this.table.population[id]! > this.table.population[covering]!) (covering = id), (coveringKm = km);
+      if (covering < 0 || this.table.population[id]! > this.table.population[covering]!) {
+        covering = id;
+        coveringKm = km;
+      }
     });
     const hit = covering >= 0 ? { id: covering, km: coveringKm } : this.tree.nearest(lat, lon, MAX_PLACE_KM);
     if (!hit) return null;

@@ -28,6 +28,8 @@ export class PlacesState {
   /** Place names of positions, and of areas opened from the map (for the filter chip). */
   private readonly names = new SvelteMap<string, string | null>();
   private readonly areaNames = new SvelteMap<string, string>();
+  /** Positions waiting for a name (plain on purpose: nothing on screen reads the queue). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pending = new Map<string, { lat: number; lon: number }>();
   private flushing = false;
 
