@@ -22,11 +22,22 @@ export interface PhotobindServer {
   stop(): Promise<void>;
 }
 
-export async function startPhotobindServer(options: { demoCount: number; models?: string; libraryDir?: string }): Promise<PhotobindServer> {
+export interface StartOptions {
+  demoCount: number;
+  /** `--models SET` (default toy); null: no flag, the library's own (a new library: the real models). */
+  models?: string | null;
+  /** `--library DIR` (default: a scratch folder); null: no flag, the per-user library of the server's HOME. */
+  libraryDir?: string | null;
+  /** Extra environment for the server (a private HOME, PHOTOBIND_HUB_URL, ...). */
+  env?: Record<string, string>;
+}
+
+export async function startPhotobindServer(options: StartOptions): Promise<PhotobindServer> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-e2e-'));
-  const library = options.libraryDir ?? path.join(scratch, 'library');
-  const args = ['bin/photobind.js', 'serve', '--port', '0', '--json', '--library', library, '--models', options.models ?? 'toy', '--demo-count', String(options.demoCount)];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const library = options.libraryDir === null ? null : (options.libraryDir ?? path.join(scratch, 'library'));
+  const models = options.models === null ? null : (options.models ?? 'toy');
+  const args = ['bin/photobind.js', 'serve', '--port', '0', '--json', ...(library ? ['--library', library] : []), ...(models ? ['--models', models] : []), '--demo-count', String(options.demoCount)];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const firstLine = await new Promise<string>((resolve, reject) => {
@@ -35,14 +46,14 @@ export async function startPhotobindServer(options: { demoCount: number; models?
     child.once('exit', (code) => reject(new Error(`photobind serve exited (${code}) before printing its URL:\n${stderr}`)));
     setTimeout(() => reject(new Error(`photobind serve printed no URL within 90 s:\n${stderr}`)), 90_000).unref();
   });
-  const { url } = JSON.parse(firstLine) as { url: string };
+  const { url, library: opened } = JSON.parse(firstLine) as { url: string; library: string };
   const parsed = new URL(url);
   return {
     url,
     origin: parsed.origin,
     port: Number(parsed.port),
     secret: parsed.searchParams.get('token')!,
-    library,
+    library: library ?? opened,
     scratch,
     log: () => stderr,
     async stop() {

@@ -3,6 +3,7 @@
 // $PHOTOBIND_HUB_URL), and importing a model folder. When a model the library needs arrives, the work that
 // waited for it (indexing the library's folders) starts by itself.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../../common/api/api-error.ts';
 import type { ModelDownloadState, ModelInfo, PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
@@ -139,7 +140,9 @@ export function modelsHandlers(session: LibrarySession): PhotobindHandlers['mode
 
     cancel: async ({ id }) => ({ download: await downloads.stop(id, true) }),
 
-    async importFolder({ path: typed, as }) {
+    async importFolder({ path: entered, as }) {
+      // `~` is the home folder, as in the Add-folder dialog.
+      const typed = entered === '~' || /^~[\\/]/.test(entered) ? path.join(os.homedir(), entered.slice(1)) : entered;
       if (!path.isAbsolute(typed)) throw new ApiError('bad-folder', `"${typed}" is not a full path; give the whole path of the model's folder.`);
       const installs = await downloads.installs();
       let result;

@@ -3,7 +3,8 @@
 // weights (*.onnx) answer with a 302 to a CDN path carrying x-linked-size and x-linked-etag (sha256),
 // small files with a relative 307 to `/api/resolve-cache/…` that serves them with content-length —
 // supports Range requests, records every request,
-// and can inject the faults real networks have: a connection dropped after N bytes, corrupted bytes.
+// and can inject the faults real networks have: a connection dropped after N bytes, corrupted bytes, and
+// a slow line (a rate limit, so a download in a test lasts long enough to be watched, paused and resumed).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -25,6 +26,8 @@ export interface LocalHub {
   dropConnection(file: string, bytes: number, times?: number): void;
   /** Serves `file`'s content with one byte changed (same length, so only the sha256 check can notice). */
   corrupt(file: string): void;
+  /** Sends every body at about `bytesPerSecond` from now on (null: as fast as it can). */
+  throttle(bytesPerSecond: number | null): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function startLocalHub(repos: Record<string, Record<string, Buffer>
   const requests: HubRequest[] = [];
   const drops = new Map<string, { bytes: number; times: number }>();
   const corrupted = new Set<string>();
+  let rate: number | null = null;
   // Faults are keyed by content (sha256), as the CDN serves content: a file and its copies under other names share them.
   const blobs = new Map<string, Buffer>();
   const shaOfFile = new Map<string, string>();
@@ -85,7 +89,24 @@ export async function startLocalHub(repos: Record<string, Record<string, Buffer>
       res.write(slice.subarray(0, drop.bytes), () => res.socket?.destroy());
       return;
     }
+    if (rate) return sendSlowly(res, slice, rate);
     res.end(slice);
+  }
+
+  /** Writes `data` in tenth-of-a-second pieces at `bytesPerSecond`; stops when the client goes away. */
+  function sendSlowly(res: http.ServerResponse, data: Buffer, bytesPerSecond: number): void {
+    const piece = Math.max(1, Math.round(bytesPerSecond / 10));
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || res.writableEnded) return void clearInterval(timer);
+      const next = data.subarray(sent, sent + piece);
+      sent += next.length;
+      if (sent >= data.length) {
+        clearInterval(timer);
+        res.end(next);
+      } else res.write(next);
+    }, 100);
+    res.once('close', () => clearInterval(timer));
   }
 
   const server = http.createServer((req, res) => {
@@ -124,6 +145,7 @@ export async function startLocalHub(repos: Record<string, Record<string, Buffer>
     requests,
     dropConnection: (file, bytes, times = 1) => drops.set(keyOf(file), { bytes, times }),
     corrupt: (file) => corrupted.add(keyOf(file)),
+    throttle: (bytesPerSecond) => (rate = bytesPerSecond),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

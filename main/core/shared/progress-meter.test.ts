@@ -32,3 +32,11 @@ it('adds amounts for byte streams', () => {
   }
   expect(meter.rate()).toBeCloseTo(2000, 0);
 });
+
+it('has no rate, not NaN, when every sample fell in the same millisecond (a download meter with no minimum span)', () => {
+  const meter = new ProgressMeter(5_000, () => 1000, 0);
+  meter.record(0);
+  meter.add(4096);
+  expect(meter.rate()).toBe(0);
+  expect(meter.eta(10)).toBeNull();
+});

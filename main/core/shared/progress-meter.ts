@@ -33,7 +33,8 @@ export class ProgressMeter {
   rate(): number {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.at - first.at < this.minSpanMs) return 0;
+    // (A zero span, two samples in the same millisecond, has no rate either: not NaN.)
+    if (!first || !last || last.at - first.at < this.minSpanMs || last.at === first.at) return 0;
     return ((last.done - first.done) * 1000) / (last.at - first.at);
   }
 

@@ -6,6 +6,7 @@ import { ChatState } from './chat.svelte.ts';
 import { GalleryState } from './gallery.svelte.ts';
 import { IndexingState } from './indexing.svelte.ts';
 import { LibraryState } from './library.svelte.ts';
+import { ModelsState } from './models.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { PeopleState } from './people.svelte.ts';
 import { PhotoActionsState } from './photo-actions.svelte.ts';
@@ -33,6 +34,7 @@ export class AppState {
   /** Remove from library (with Undo) and show in folder, for the selection bar and the photo view. */
   readonly photoActions: PhotoActionsState;
   readonly places: PlacesState;
+  readonly models: ModelsState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -63,6 +65,7 @@ export class AppState {
       await this.albums.load();
       if (this.albums.current === 'favourites') await this.albums.openFavourites();
     });
+    this.models = new ModelsState(api);
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
@@ -76,7 +79,7 @@ export class AppState {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.library.load(), this.indexing.load(), this.settings.load(), this.albums.load()]);
+    await Promise.all([this.library.load(), this.indexing.load(), this.settings.load(), this.albums.load(), this.models.load()]);
     this.gallery.refresh();
     this.router.start();
   }
