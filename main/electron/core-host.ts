@@ -18,7 +18,9 @@ if (!parentPort) throw new Error('core-host.ts runs in an Electron utility proce
 const session = await LibrarySession.open({
   libraryDir: resolveLibraryDir(undefined),
   ...(process.env.PHOTOBIND_MODELS ? { modelSet: process.env.PHOTOBIND_MODELS } : {}),
-  allowDownload: true,
+  // The app downloads models only when asked (models.download: progress, pause, disk check), never silently
+  // while indexing: photos wait in the stage pipeline and the app offers the missing model.
+  allowDownload: false,
 });
 const rendererApi = createPhotobindApi(session);
 const hostApi = implement(coreHostApi, {

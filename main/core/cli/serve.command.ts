@@ -42,7 +42,9 @@ export function registerServeCommand(program: Command): void {
       const session = await LibrarySession.open({
         libraryDir: libraryFor(options).dir,
         ...(options.models ? { modelSet: options.models } : {}),
-        allowDownload: true,
+        // The app downloads models only when asked (models.download: progress, pause, disk check), never silently
+        // while indexing: photos wait in the stage pipeline and the app offers the missing model.
+        allowDownload: false,
         watch: flags.watch,
         demoCount: flags.demoCount,
         log,
