@@ -23,7 +23,8 @@ let server: PhotobindServer;
 let page: Page;
 let env: Record<string, string>;
 
-test.describe.configure({ mode: 'serial' });
+// Indexing ~50 real photos (some 12 MP) twice — listed, then embedded — takes minutes on 2 shared cores.
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
 const tiles = () => page.getByRole('listbox', { name: 'Photos' }).getByRole('option');
 const searchModel = () => page.getByTestId('missing-models').locator(`article[data-model-id="${SEARCH}"]`);
@@ -79,9 +80,9 @@ test('a fresh HOME: adding a folder of real photos shows their thumbnails before
   await dialog.getByRole('button', { name: 'Add folder' }).click();
   await expect(dialog).toHaveCount(0);
   // The first thumbnail drawn (its image decoded), not just a tile's frame.
-  // (Generous: on 2 shared cores a first batch of 51 real photos is slow; the time is printed, not asserted.)
+  // (Generous: on 2 shared cores a first batch of real photos is slow; the time is printed, not asserted.)
   const firstImage = tiles().first().locator('img');
-  await expect(firstImage).toBeVisible({ timeout: 120_000 });
+  await expect(firstImage).toBeVisible({ timeout: 300_000 });
   await expect.poll(() => firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   console.log(`first-run: first thumbnail drawn ${((Date.now() - added) / 1000).toFixed(1)} s after "Add folder" (not asserted)`);
   await shot('02-thumbnails-before-models');
@@ -137,7 +138,7 @@ test('after quitting and starting the app again, Resume finishes the download; t
   expect(hub.requests.slice(requestsBefore).some((r) => r.range !== null && r.range !== 'bytes=0-'), JSON.stringify(hub.requests.slice(requestsBefore))).toBe(true);
   await expect(page.getByTestId('missing-models')).not.toContainText('Search needs its model');
   // The photos that waited are embedded with no click: the pipeline's search stage empties.
-  await expect(page.locator('[data-stage="embed"]')).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.locator('[data-stage="embed"]')).toHaveCount(0, { timeout: 400_000 });
   await shot('07-embedded-by-themselves');
 
   const search = page.getByRole('searchbox', { name: 'Search photos' });

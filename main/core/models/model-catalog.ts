@@ -171,13 +171,15 @@ export const MODELS: Record<string, ModelEntry> = {
     onnx: ['embed_tokens', 'vision_encoder', 'decoder_model_merged'], dtypes: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'], defaultDtype: 'q4',
     licence: 'Apache-2.0', languages: ['en'], downloadMb: {}, twin: 'photobind/toy-vqa', cpuSpeed: NOT_MEASURED,
     sources: [
-      'https://huggingface.co/onnx-community/nanoLLaVA-1.5/tree/main',
+      'https://huggingface.co/onnx-community/nanoLLaVA-1.5/tree/main (files: added_tokens, config, generation_config, merges.txt, preprocessor_config, special_tokens_map, tokenizer, tokenizer_config, vocab.json, onnx/; no processor_config.json; read 2026-12-02)',
       'https://huggingface.co/onnx-community/nanoLLaVA-1.5/tree/main/onnx',
     ],
     notes:
       'Totals unknown: the vision_encoder sizes were not seen. Known: decoder_model_merged fp32 1870 MB, fp16 937, q8 482, ' +
       'q4 308, q4f16 270; embed_tokens fp32 622 MB, fp16 311, q8 156, and its q4 file is not smaller (622 MB). ' +
-      'Tokenizer files add about 11 MB.',
+      'Tokenizer files add about 11 MB. The repository publishes no processor_config.json, so `files` does not list it ' +
+      '(a download would fail on it); the ask loader counts the image features itself ' +
+      '(see [Note: a LLaVA folder without processor_config.json], ask.inference.ts). This model itself was not loaded here.',
   },
 };
 

@@ -1,4 +1,6 @@
 // Tests visual chat through the committed toy VQA model: answers, token streaming, abort.
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createVisualChat, type VisualChat } from './ask.inference.ts';
@@ -69,5 +71,26 @@ describe('createVisualChat', () => {
 
   it('refuses a conversation that does not end with the user', async () => {
     await expect(chat.ask(scene, [{ role: 'assistant', content: 'hello' }])).rejects.toThrow(/end with a user message/);
+  });
+});
+
+describe('a LLaVA folder without processor_config.json (as onnx-community/nanoLLaVA-1.5 is published)', () => {
+  it('counts the image features itself and answers as with the file', async () => {
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'photobind-vqa-no-processor-config-'));
+    try {
+      await fs.cp(path.join(TOY_MODELS, 'toy-vqa'), folder, { recursive: true });
+      await fs.rm(path.join(folder, 'processor_config.json'));
+      const without = await createVisualChat({ folder, threads: 2 });
+      for (const question of ['where was this photo taken?', 'what color is the car?', 'how many dogs are there?']) {
+        const asked = [{ role: 'user' as const, content: question }];
+        expect(await without.ask(scene, asked), question).toBe(await chat.ask(scene, asked));
+      }
+      const pieces: string[] = [];
+      const answer = await without.ask(scene, [{ role: 'user', content: 'describe this photo.' }], { onToken: (t) => pieces.push(t) });
+      expect(answer).toMatch(/\bat night\b/);
+      expect(pieces.join('')).toBe(answer);
+    } finally {
+      await fs.rm(folder, { recursive: true, force: true });
+    }
   });
 });

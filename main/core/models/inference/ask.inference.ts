@@ -1,12 +1,18 @@
 // Visual chat with any LLaVA-family model folder: answers about one image, streaming text as it is generated.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import {
+  AutoImageProcessor,
   AutoModelForImageTextToText,
   AutoProcessor,
+  AutoTokenizer,
   InterruptableStoppingCriteria,
   StoppingCriteriaList,
   TextStreamer,
   type Message,
+  type PreTrainedModel,
   type PreTrainedTokenizer,
+  type RawImage,
   type Tensor,
 } from '@huggingface/transformers';
 import { checkModelFolder, lazily, pretrainedOptions, toRawImage, type ModelLoadOptions, type RawImageLike } from './model-folder.ts';
@@ -32,21 +38,59 @@ export interface VisualChat {
 
 const DEFAULT_MAX_NEW_TOKENS = 128;
 
-/** Checks the folder now; sessions and processor are created on first use and then shared. */
+type ModelInputs = Record<string, Tensor> & { input_ids: Tensor };
+
+/** The processing side of a chat turn: the chat template and decoding (tokenizer), and a prompt + photo as inputs. */
+interface ChatProcessing {
+  tokenizer: PreTrainedTokenizer;
+  inputs(image: RawImage, prompt: string): Promise<ModelInputs>;
+}
+
+// [Note: a LLaVA folder without processor_config.json]
+// A LLaVA prompt holds one image token per feature the vision encoder gives (N); transformers.js's
+// LlavaProcessor repeats the prompt's image token N times, computing N from processor_config.json
+// (patch_size, num_additional_image_tokens), and the model refuses a prompt whose count differs from N.
+// onnx-community/nanoLLaVA-1.5, the default set's ask model, publishes no processor_config.json (its Hub
+// file listing, read 2026-12-02: config, generation_config, preprocessor_config, tokenizer files, onnx/),
+// so for such a folder N is not guessed from the architecture: the vision encoder runs once on the
+// first photo (the image processor resizes every photo to one size, so N is fixed) and the image token,
+// the tokenizer's token for config.json's image_token_index, is repeated N times here. Folders with
+// processor_config.json (the toy twin) go through LlavaProcessor as before.
+async function chatProcessing(folder: string, model: PreTrainedModel, load: ReturnType<typeof pretrainedOptions>): Promise<ChatProcessing> {
+  if (existsSync(path.join(folder, 'processor_config.json'))) {
+    const processor = await AutoProcessor.from_pretrained(folder, load);
+    return {
+      tokenizer: processor.tokenizer as PreTrainedTokenizer,
+      inputs: async (image, prompt) => (await processor(image, prompt)) as ModelInputs,
+    };
+  }
+  const [imageProcessor, tokenizer] = await Promise.all([AutoImageProcessor.from_pretrained(folder, load), AutoTokenizer.from_pretrained(folder, load)]);
+  const config = model.config as { image_token_index?: number; image_token_id?: number };
+  const imageTokenId = config.image_token_index ?? config.image_token_id;
+  if (imageTokenId === undefined) throw new Error(`${path.join(folder, 'config.json')} names no image_token_index, so the photo has no place in the prompt.`);
+  const imageToken = tokenizer.decode([imageTokenId], { skip_special_tokens: false });
+  const vision = model as unknown as { encode_image(inputs: { pixel_values: Tensor }): Promise<Tensor> };
+  let features: number | null = null;
+  return {
+    tokenizer,
+    async inputs(image, prompt) {
+      const pixels = (await imageProcessor(image)) as Record<string, Tensor> & { pixel_values: Tensor };
+      features ??= (await vision.encode_image({ pixel_values: pixels.pixel_values })).dims.slice(0, -1).reduce((a, b) => a * b, 1);
+      if (!prompt.includes(imageToken)) throw new Error(`The chat template of ${folder} left no ${imageToken} for the photo in the prompt.`);
+      const text = prompt.replace(imageToken, imageToken.repeat(features));
+      return { ...pixels, ...(tokenizer(text) as Record<string, Tensor> & { input_ids: Tensor }) };
+    },
+  };
+}
+
+/** Checks the folder now; sessions and processing are created on first use and then shared. */
 export async function createVisualChat(options: ModelLoadOptions): Promise<VisualChat> {
-  const folder = await checkModelFolder(options, [
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'preprocessor_config.json',
-    'processor_config.json',
-  ]);
+  // processor_config.json is optional: see [Note: a LLaVA folder without processor_config.json].
+  const folder = await checkModelFolder(options, ['tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json']);
   const load = pretrainedOptions(options);
   const parts = lazily(async () => {
-    const [processor, model] = await Promise.all([
-      AutoProcessor.from_pretrained(folder, load),
-      AutoModelForImageTextToText.from_pretrained(folder, load),
-    ]);
-    return { processor, model };
+    const model = await AutoModelForImageTextToText.from_pretrained(folder, load);
+    return { model, processing: await chatProcessing(folder, model, load) };
   });
 
   return {
@@ -55,12 +99,13 @@ export async function createVisualChat(options: ModelLoadOptions): Promise<Visua
       if (last === undefined || last.role !== 'user') throw new Error('ask: the conversation must end with a user message');
       const { signal, onToken } = askOptions;
       if (signal?.aborted) return '';
-      const { processor, model } = await parts();
-      const prompt = processor.apply_chat_template(toTemplateMessages(messages), {
+      const { model, processing } = await parts();
+      const { tokenizer } = processing;
+      const prompt = tokenizer.apply_chat_template(toTemplateMessages(messages), {
         add_generation_prompt: true,
         tokenize: false,
       }) as string;
-      const inputs = (await processor(toRawImage(image), prompt)) as Record<string, Tensor> & { input_ids: Tensor };
+      const inputs = await processing.inputs(toRawImage(image), prompt);
       const promptLength = inputs.input_ids.dims.at(-1) ?? 0;
 
       const stop = new InterruptableStoppingCriteria();
@@ -68,7 +113,7 @@ export async function createVisualChat(options: ModelLoadOptions): Promise<Visua
       stopping.push(stop);
       const interrupt = (): void => stop.interrupt();
       signal?.addEventListener('abort', interrupt, { once: true });
-      const streamer = new AnswerStreamer(processor.tokenizer as PreTrainedTokenizer, onToken);
+      const streamer = new AnswerStreamer(tokenizer, onToken);
       try {
         if (signal?.aborted) return '';
         const output = (await model.generate({
@@ -79,7 +124,7 @@ export async function createVisualChat(options: ModelLoadOptions): Promise<Visua
           stopping_criteria: stopping,
         })) as Tensor;
         const generated = output.slice(null, [promptLength, output.dims.at(-1) ?? promptLength]);
-        return (processor.batch_decode(generated, { skip_special_tokens: true })[0] ?? '').trim();
+        return (tokenizer.batch_decode(generated, { skip_special_tokens: true })[0] ?? '').trim();
       } finally {
         signal?.removeEventListener('abort', interrupt);
       }
