@@ -104,7 +104,7 @@ export async function createVisualChat(options: ModelLoadOptions): Promise<Visua
       const prompt = tokenizer.apply_chat_template(toTemplateMessages(messages), {
         add_generation_prompt: true,
         tokenize: false,
-      }) as string;
+      });
       const inputs = await processing.inputs(toRawImage(image), prompt);
       const promptLength = inputs.input_ids.dims.at(-1) ?? 0;
 
