@@ -74,9 +74,14 @@ function runUntil(args: string[], ready: RegExp): Promise<CliRun> {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
+    let stopped = false;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (ready.test(stdout)) child.kill('SIGTERM');
+      // Once: a second SIGTERM while the command stops would kill it mid-way (exit code null).
+      if (!stopped && ready.test(stdout)) {
+        stopped = true;
+        child.kill('SIGTERM');
+      }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
