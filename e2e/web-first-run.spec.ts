@@ -72,6 +72,8 @@ test.afterAll(async () => {
 test('a fresh HOME: adding a folder of real photos shows their thumbnails before any model is installed', async () => {
   await expect(page.getByRole('heading', { name: 'Find any photo by describing it' })).toBeVisible();
   expect(server.library).toBe(path.join(home, '.local', 'share', 'photobind', 'library'));
+  // The welcome says that searching your own photos needs a model, before anything is added.
+  await expect(page.getByTestId('first-run-model-note')).toContainText('154 MB, MIT licence');
   await shot('01-welcome');
   await page.getByRole('button', { name: /Add a folder/ }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Add a folder' });
