@@ -158,3 +158,25 @@ test('after quitting and starting the app again, Resume finishes the download; t
   await expect(catalog.locator('article[data-model-id="photobind/toy-clip"]')).toContainText('demo only');
   await shot('09-settings-models');
 });
+
+test('Import a folder: a wrong folder is refused with a sentence; a model folder is checked, copied and listed as imported', async () => {
+  await page.keyboard.press('Escape');
+  const ask = page.getByTestId('missing-models').locator('article[data-model-id="onnx-community/nanoLLaVA-1.5"]');
+  await ask.getByRole('button', { name: 'Import a folder…' }).click();
+  const field = ask.getByLabel(/Folder holding onnx-community\/nanoLLaVA-1\.5/);
+  // A folder of photos is not a model folder: the reason, in place.
+  await field.fill(REAL_PHOTOS);
+  await ask.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('missing-models').getByRole('alert')).toContainText('has no config.json');
+  await shot('10-import-refused');
+  // Its bundled tiny twin has the same layout (the README tour serves it under this name too).
+  await field.fill(path.join(REPO_ROOT, 'models', 'toy', 'toy-vqa'));
+  await ask.getByRole('button', { name: 'Import' }).click();
+  await expect(ask).toHaveCount(0);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const imported = page.getByTestId('model-catalog').locator('article[data-model-id="onnx-community/nanoLLaVA-1.5"]');
+  await expect(imported).toHaveAttribute('data-model-state', 'installed');
+  await expect(imported).toContainText('Installed (imported)');
+  await imported.scrollIntoViewIfNeeded();
+  await shot('11-imported');
+});
