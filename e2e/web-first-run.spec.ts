@@ -166,12 +166,12 @@ test('Import a folder: a wrong folder is refused with a sentence; a model folder
   const field = ask.getByLabel(/Folder holding onnx-community\/nanoLLaVA-1\.5/);
   // A folder of photos is not a model folder: the reason, in place.
   await field.fill(REAL_PHOTOS);
-  await ask.getByRole('button', { name: 'Import' }).click();
+  await ask.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByTestId('missing-models').getByRole('alert')).toContainText('has no config.json');
   await shot('10-import-refused');
   // Its bundled tiny twin has the same layout (the README tour serves it under this name too).
   await field.fill(path.join(REPO_ROOT, 'models', 'toy', 'toy-vqa'));
-  await ask.getByRole('button', { name: 'Import' }).click();
+  await ask.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(ask).toHaveCount(0);
   await page.getByRole('button', { name: 'Settings' }).click();
   const imported = page.getByTestId('model-catalog').locator('article[data-model-id="onnx-community/nanoLLaVA-1.5"]');
