@@ -58,6 +58,11 @@ const placeJson = (name: PlaceNamer, h: SearchHit) => {
   return { place: place && { city: place.city, country: place.country, countryCode: place.countryCode } };
 };
 
+/** One hit as `--json` prints it (search and similar alike); a video's hit carries `time`, seconds to its best moment. */
+function hitJson(h: SearchHit, name: PlaceNamer) {
+  return { path: h.photo.path, score: Number(h.score.toFixed(4)), ...(h.time !== undefined ? { time: Number(h.time.toFixed(2)) } : {}), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, gps: h.photo.gps, ...placeJson(name, h) };
+}
+
 function printHits(hits: SearchHit[], json: boolean | undefined, name: PlaceNamer, pathsOnly = false): void {
   if (pathsOnly) {
     // Nothing else on stdout, not even "no matches": an empty list is an empty output.
@@ -65,8 +70,7 @@ function printHits(hits: SearchHit[], json: boolean | undefined, name: PlaceName
     return;
   }
   if (json) {
-    // A video's hit carries `time`: seconds to its best moment.
-    printJson(hits.map((h) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), ...(h.time !== undefined ? { time: Number(h.time.toFixed(2)) } : {}), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, gps: h.photo.gps, ...placeJson(name, h) })));
+    printJson(hits.map((h) => hitJson(h, name)));
     return;
   }
   if (hits.length === 0) {
@@ -89,8 +93,7 @@ function printRanked(query: string, result: RankedSearch, flags: SearchFlags, js
   if (flags.paths) return printHits([...result.hits, ...weaker], false, name, true);
   if (json) {
     // The fields of each hit stay as they were; weaker matches (only with --all) carry "weaker": true.
-    const shape = (h: SearchHit, weak: boolean) => ({ path: h.photo.path, score: Number(h.score.toFixed(4)), takenAt: h.photo.takenAt, caption: h.photo.caption, width: h.photo.width, height: h.photo.height, gps: h.photo.gps, ...placeJson(name, h), ...(weak ? { weaker: true } : {}) });
-    return printJson([...result.hits.map((h) => shape(h, false)), ...weaker.map((h) => shape(h, true))]);
+    return printJson([...result.hits.map((h) => hitJson(h, name)), ...weaker.map((h) => ({ ...hitJson(h, name), weaker: true }))]);
   }
   if (!result.goodMatches) console.log(`No good matches for "${query}": nothing scores above what meaningless words get in this library.`);
   else printHits(result.hits, false, name);

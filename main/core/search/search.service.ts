@@ -209,12 +209,15 @@ export class SearchService {
   private async background(embedder: TextEmbedder, modelId: string): Promise<number | null> {
     const photos = await this.store.countPhotos({ modelId });
     if (photos < MIN_PHOTOS_FOR_BACKGROUND) return null;
-    const key = `${modelId}\u0000${photos}`;
+    // Videos' moments join the count: they arrive after their video's row, and move the background too.
+    const key = `${modelId}\u0000${photos}\u0000${(await this.moments?.countAllMoments(modelId)) ?? 0}`;
     const cached = this.backgroundCache.get(key);
     if (cached !== undefined) return cached;
     const probes = await embedder.embedTexts(NONSENSE_PROBES);
     let ceiling = -Infinity;
-    for (const probe of probes) ceiling = Math.max(ceiling, (await this.store.nearest(probe, 1, { modelId }))[0]?.score ?? -Infinity);
+    // The probes are ranked as queries are (photos and videos' moments alike): a query's best score may be a
+    // moment's, so the background it must rise above includes what nonsense gets from moments.
+    for (const probe of probes) ceiling = Math.max(ceiling, (await this.vectorHits(probe, modelId, 1, { modelId }))[0]?.score ?? -Infinity);
     this.backgroundCache.clear();
     this.backgroundCache.set(key, ceiling);
     return ceiling;
@@ -360,6 +363,9 @@ interface Ranked {
 // Matches that fail the test (and those under the 75%-of-best floor) are not dropped: they come back as
 // `weaker`, shown on request ("show N weaker matches", `photobind search --all`). Literal caption or file
 // name matches are always good matches. Libraries under MIN_PHOTOS_FOR_BACKGROUND photos are not judged.
+// Videos' moments are on both sides: a query's best score may be a moment's ([Note: a video ranks by its best
+// moment]), so the probes are ranked the same way; measured on photos alone, a frame that happens to sit near
+// everything (a dark or blank one) made any nonsense query "good", and the cache missed moments arriving.
 export const NONSENSE_PROBES = ['xqzv plorkk', 'glorbix fendle', 'asdf qwer', 'zzzz', 'vbnm trelk', 'qqq ppp'];
 const MIN_PHOTOS_FOR_BACKGROUND = 8;
 

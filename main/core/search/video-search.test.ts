@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MomentsRepository } from '../storage/moments.repository.ts';
 import { PhotoStoreRepository, type StoredPhoto } from '../storage/photo-store.repository.ts';
-import { SearchService, type TextEmbedder } from './search.service.ts';
+import { NONSENSE_PROBES, SearchService, type TextEmbedder } from './search.service.ts';
 
 const MODEL = 'test/model';
 const DIM = 8;
@@ -72,5 +72,37 @@ describe('search with video moments', () => {
   it('leaves out a video whose row fails the filters even when a moment matches', async () => {
     const hits = await search.search('the scene', { relativeFloor: 0, since: '2023-01-01' });
     expect(hits.map((h) => [h.photo.fileName, h.time])).toEqual([['aaaa.mp4', 3]]);
+  });
+});
+
+describe('the no-good-matches background with video moments', () => {
+  it('measures the background over moments too, so a moment nonsense also matches is no good match', async () => {
+    const own = path.join(dir, 'background');
+    const ownStore = await PhotoStoreRepository.open(path.join(own, 'db'));
+    const ownMoments = await MomentsRepository.open(path.join(own, 'db'));
+    try {
+      await ownStore.adoptSearchModel(MODEL);
+      // Eight photos far from both the query (axis 3) and the nonsense probes (axis 4); one video with a blank
+      // frame that nonsense matches best (axis 4) and a frame a little like the query.
+      const photos = [0, 1, 2, 5, 6, 0, 1, 2].map((a, i) => row(`p${i}ph`, 'jpg', axis(a, -0.3)));
+      const video = row('vvvv', 'mp4', axis(6));
+      await ownStore.upsertPhotos([...photos, video]);
+      const probes: TextEmbedder = { modelId: MODEL, embedTexts: (texts) => Promise.resolve(texts.map((t) => (NONSENSE_PROBES.includes(t) ? axis(4) : axis(3)))) };
+      const ownSearch = new SearchService(ownStore, () => Promise.resolve(probes), () => MODEL, ownMoments);
+      await ownMoments.replaceMoments(video.contentHash, MODEL, [{ time: 0, vector: axis(4, 0.5) }, { time: 2, vector: axis(3, 1.5) }]);
+      // The query's best score (0.55, the video's moment at 2 s) is below what nonsense gets from the blank frame (0.89).
+      const judged = await ownSearch.searchRanked('the scene', { relativeFloor: 0 });
+      expect(judged.background).toBeCloseTo(1 / Math.hypot(1, 0.5), 4);
+      expect(judged.goodMatches).toBe(false);
+      expect(judged.weaker[0]).toMatchObject({ photo: { fileName: 'vvvv.mp4' }, time: 2 });
+      // A frame that matches the query better than nonsense does makes it a good match again (moments changed: measured again).
+      await ownMoments.replaceMoments(video.contentHash, MODEL, [{ time: 0, vector: axis(4, 0.5) }, { time: 2, vector: axis(3, 0.1) }, { time: 4, vector: axis(1) }]);
+      const good = await ownSearch.searchRanked('the scene', { relativeFloor: 0 });
+      expect(good.goodMatches).toBe(true);
+      expect(good.hits[0]).toMatchObject({ photo: { fileName: 'vvvv.mp4' }, time: 2 });
+    } finally {
+      ownMoments.close();
+      ownStore.close();
+    }
   });
 });

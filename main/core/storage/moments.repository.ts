@@ -126,6 +126,13 @@ export class MomentsRepository {
     return count;
   }
 
+  /** How many moments all videos have for a model (the search background is measured again when it moves). */
+  async countAllMoments(modelId: string): Promise<number> {
+    let count = 0;
+    for (const table of this.tables.values()) count += await table.countRows(`modelId = ${sqlString(modelId)}`);
+    return count;
+  }
+
   async hasMoments(contentHash: string, modelId: string): Promise<boolean> {
     return (await this.countMoments(contentHash, modelId)) > 0;
   }

@@ -19,6 +19,9 @@ import { videoToolPath } from './video-tools.ts';
 // (or aborting) kills ffmpeg. A file that turns out cut off mid-way ("partial file") ends the stream
 // with a `truncated` problem after its readable frames, so a caller stores all of a video or none.
 
+/** The longest gap between two sampled moments unless a caller says otherwise, in seconds. */
+export const DEFAULT_MAX_INTERVAL = 2;
+
 export interface SampledFrame {
   /** Seconds from the start of the video. */
   time: number;
@@ -124,7 +127,7 @@ function seconds(value: number): string {
  */
 export async function* sampleFrames(filePath: string, options: SampleFramesOptions): AsyncGenerator<SampledFrame> {
   const info = options.info ?? (await probeVideo(filePath));
-  const maxInterval = options.maxInterval ?? 2;
+  const maxInterval = options.maxInterval ?? DEFAULT_MAX_INTERVAL;
   const minInterval = Math.min(options.minInterval ?? 0.5, maxInterval);
   const threshold = options.sceneThreshold ?? 0.3;
   const size = scaledSize(info.width, info.height, options.side);
