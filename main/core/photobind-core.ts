@@ -1,6 +1,7 @@
 // Composition root of the core: opens a library folder and wires repositories, model process and services.
 import os from 'node:os';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { AskService } from './ask/ask.service.ts';
 import { ConversationRepository } from './ask/conversation.repository.ts';
 import { CaptionService } from './captions/caption.service.ts';
@@ -9,6 +10,7 @@ import { LibraryWatchService, type WatchOptions } from './indexer/library-watch.
 import { ReembedService } from './indexer/reembed.service.ts';
 import { libraryLayout, type LibraryLayout } from './library/library-location.ts';
 import { LibraryService } from './library/library.service.ts';
+import { findStoredPath } from './library/library-paths.ts';
 import { PhotoCatalog } from './library/photo-catalog.ts';
 import { PlacesService } from './places/places.service.ts';
 import { AlbumsService } from './albums/albums.service.ts';
@@ -45,6 +47,8 @@ import { TextStage } from './text/text.stage.ts';
 import { PhotoRemovalService } from './library/photo-removal.service.ts';
 import { RemovedPhotosRepository } from './storage/removed-photos.repository.ts';
 import { thumbnailPath } from './library/thumbnail-path.ts';
+import { VideoPlaybackService } from './video/video-playback.service.ts';
+import { MomentService } from './video/moment.service.ts';
 
 export interface OpenLibraryOptions {
   libraryDir: string;
@@ -81,6 +85,10 @@ export class PhotobindCore {
   readonly removal: PhotoRemovalService;
   /** Videos' facts and moments (sampled frames embedded with the search model). */
   readonly videos: VideoMomentsService;
+  /** Playing videos (straight or from a transcoded preview), live photos' motion, frames at moments ([Note: playing videos]). */
+  readonly playback: VideoPlaybackService;
+  /** Captions and questions about a moment of a video (its frame at a time). */
+  readonly moment: MomentService;
   private readonly videoIndex: VideoIndexService;
   /** Faces grouped into people (see [Note: grouping faces into people]). */
   readonly people: PeopleService;
@@ -164,6 +172,16 @@ export class PhotobindCore {
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup, this.text);
+    this.playback = new VideoPlaybackService(path.join(layout.root, 'cache'), { photosWithContent: (hash) => this.library.photosWithContent(hash), videoFacts: (hash) => moments.facts(hash) });
+    this.moment = new MomentService(this.playback, {
+      item: async (videoPath) => {
+        const stored = await findStoredPath(videoPath, async (p) => (await store.getPhoto(p)) !== null);
+        return stored ? store.getPhoto(stored) : null;
+      },
+      caption: async (imagePath) => (await this.photoCaptioner()).caption(imagePath),
+      ask: (videoPath, question, options) => this.ask.askPhoto(videoPath, question, options),
+      clear: (videoPath, frame) => this.ask.clearConversation(videoPath, frame),
+    });
     this.faceGrouping = settings.faceGrouping;
     this.analysisStages.push(
       new FacesStage(this.people, () => this.faceGrouping, async (photoPath) => {

@@ -24,6 +24,8 @@ import { dropQueryFiller, matchText } from '../text/text-match.ts';
 export interface AskOptions {
   onToken?: (text: string) => void;
   signal?: AbortSignal;
+  /** Ask about this image instead of the photo (a video's frame at a moment), kept as a conversation of its own under `key`. */
+  frame?: { file: string; key: string };
 }
 
 export interface LibraryAnswer {
@@ -74,8 +76,8 @@ export class AskService {
     return this.conversations.read((await this.photo(photoPath)).contentHash);
   }
 
-  async clearConversation(photoPath: string): Promise<void> {
-    await this.conversations.clear((await this.photo(photoPath)).contentHash);
+  async clearConversation(photoPath: string, frame?: { key: string }): Promise<void> {
+    await this.conversations.clear(frame?.key ?? (await this.photo(photoPath)).contentHash);
   }
 
   /** One turn of the chat about a photo; the whole conversation so far is the model's context. */
@@ -83,9 +85,10 @@ export class AskService {
     const text = question.trim();
     if (!text) throw new AskError('Type a question about the photo, e.g. "what color is the car?".', 'invalid-question');
     const photo = await this.photo(photoPath);
-    const history = await this.conversations.read(photo.contentHash);
+    const key = options.frame?.key ?? photo.contentHash;
+    const history = await this.conversations.read(key);
     let answer: string;
-    if (this.photoText && isWrittenTextQuestion(text)) {
+    if (this.photoText && !options.frame && isWrittenTextQuestion(text)) {
       const reading = await this.photoText.textOf(photo.contentHash);
       answer = composeWrittenTextAnswer(reading.read ? reading.textLines : null);
       for (const word of answer.split(/(?<= )/)) {
@@ -95,10 +98,10 @@ export class AskService {
     } else {
       const client = await this.models();
       const messages = [...history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: text }];
-      answer = (await client.ask(photo.path, messages, options)).trim();
+      answer = (await client.ask(options.frame?.file ?? photo.path, messages, options)).trim();
     }
     const now = new Date().toISOString();
-    await this.conversations.write(photo.contentHash, [...history, { role: 'user', content: text, at: now }, { role: 'assistant', content: answer, at: now }]);
+    await this.conversations.write(key, [...history, { role: 'user', content: text, at: now }, { role: 'assistant', content: answer, at: now }]);
     return answer;
   }
 

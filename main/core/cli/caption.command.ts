@@ -8,6 +8,8 @@ import { terminalSafe } from './terminal-text.ts';
 import { shownPath } from '../shared/path-inside.ts';
 
 interface CaptionFlags {
+  /** Seconds into a video: caption the frame at that moment (not kept). */
+  time?: number;
   force?: boolean;
   xmp?: boolean;
   edit?: boolean;
@@ -25,6 +27,13 @@ async function scopeOf(targets: string[]): Promise<CaptionScope> {
   return scope;
 }
 
+/** `--time`: seconds from the start of a video (a plain number, 0 or more). */
+export function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds)) throw new Error(`--time takes seconds from the start of the video, e.g. 12.5 (got "${value}").`);
+  return seconds;
+}
+
 /** A path as the user would type it: relative when under the current folder, else absolute. */
 function shown(p: string): string {
   return terminalSafe(shownPath(p));
@@ -40,6 +49,7 @@ export function registerCaptionCommand(program: Command): void {
     .option('--edit', 'set your own caption: photobind caption --edit PHOTO "TEXT" (an empty TEXT removes it)')
     .option('--batch-size <n>', 'captions saved per commit (a kill loses at most one batch)', (v) => Number(v), 8)
     .option('--auto <on|off>', 'caption newly indexed photos automatically (a library setting)')
+    .option('--time <seconds>', 'caption the frame of a VIDEO at this moment, e.g. --time 12.5 (printed, not kept)', parseSeconds)
     .action(async (targets: string[], flags: CaptionFlags & { auto?: string }, command: Command) => {
       const options = globalOptions(command);
       if (flags.auto !== undefined) {
@@ -50,6 +60,17 @@ export function registerCaptionCommand(program: Command): void {
           if (options.json) return printJson({ autoCaption });
           console.log(autoCaption ? 'Newly indexed photos will be captioned automatically.' : 'Automatic captioning is off.');
         });
+        return;
+      }
+      if (flags.time !== undefined) {
+        const [video, ...rest] = targets;
+        if (!video || rest.length || flags.edit || flags.force || flags.xmp) throw new Error('Give one video with --time, e.g. photobind caption clip.mp4 --time 12.5.');
+        await scopeOf([video]); // a clear error for a path that does not exist
+        await withCore(options, async (core) => {
+          const moment = await core.moment.caption(video, flags.time!);
+          if (options.json) return printJson([{ path: moment.video.path, time: moment.time, caption: moment.caption }]);
+          console.log(`${shown(moment.video.path)} @ ${moment.time} s: ${terminalSafe(moment.caption)}`);
+        }, { access: 'read', needs: ['caption'] });
         return;
       }
       if (flags.edit) {

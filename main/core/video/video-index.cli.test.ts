@@ -107,6 +107,31 @@ describe('videos in the library', () => {
     }
   }, 600_000);
 
+  it('captions and answers about a moment: the frame at --time, with the toy caption and ask models', async () => {
+    const entry = videos[0]!;
+    const file = path.join(album, 'videos', entry.file);
+    const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
+    const overlap = (a: string, b: string) => [...words(a)].filter((w) => words(b).has(w) && w.length > 3).length;
+    for (const [k, scene] of entry.scenes.entries()) {
+      const middle = (scene.start + scene.end) / 2;
+      const [moment] = await json<Array<{ path: string; time: number; caption: string }>>('caption', file, '--time', String(middle));
+      expect(moment).toMatchObject({ time: middle });
+      // The caption describes that scene's frame better than any other scene of the video.
+      const others = entry.scenes.filter((_, j) => j !== k).map((s) => overlap(moment!.caption, s.caption));
+      expect(overlap(moment!.caption, scene.caption), `"${moment!.caption}" at ${middle} s vs "${scene.caption}"`).toBeGreaterThan(Math.max(...others));
+    }
+    const answer = await json<{ answer: string; time: number }>('ask', file, '--time', String(entry.scenes[1]!.start + 1), 'what is in the photo?');
+    expect(answer.time).toBe(entry.scenes[1]!.start + 1);
+    expect(answer.answer.length).toBeGreaterThan(0);
+    // The video's own caption is unchanged (a moment's caption is not kept), and a time past the end is a clear error.
+    expect((await json<{ caption: string | null }>('info', file)).caption).toBeNull();
+    const outside = await runPhotobind(['caption', file, '--time', '999', '--library', library, '--models', 'toy']);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain(`lasts ${entry.duration.toFixed(1)} s, so it has no moment at 999 s`);
+    const photo = await runPhotobind(['caption', path.join(album, (await fs.readdir(album)).find((n) => n.endsWith('.jpg'))!), '--time', '1', '--library', library, '--models', 'toy']);
+    expect(photo.stderr).toContain('is a photo, not a video');
+  }, 300_000);
+
   it('info gives a video\'s duration and moments', async () => {
     const info = await json<{ duration: number; moments: number; format: string }>('info', path.join(album, 'videos', videos[0]!.file));
     expect(info.format).toBe('mp4');

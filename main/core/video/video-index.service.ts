@@ -8,6 +8,7 @@ import { scanFolders, type ScannedFile } from '../indexer/folder-scanner.ts';
 import type { PhotoStoreRepository, StoredPhoto } from '../storage/photo-store.repository.ts';
 import { hasVideoExtension, VIDEO_EXTENSIONS } from './video-format.ts';
 import type { VideoMomentsService } from './video-moments.service.ts';
+import { folderNames, pairedStillName } from './motion-photo.ts';
 
 // [Note: videos in the index pass]
 // Videos go through their own stage, `moments`, at the end of each index pass (inside its lock): a
@@ -18,7 +19,8 @@ import type { VideoMomentsService } from './video-moments.service.ts';
 // commits, leaves no row and the next pass samples the video again (both writes are idempotent). A row
 // from another search model is pending again (its moments are re-sampled with the new model). A copy
 // or a moved video whose content already has moments for the model reuses them. A video that cannot be
-// read goes to problems with its reason, like a photo, and the rest indexes.
+// read goes to problems with its reason, like a photo, and the rest indexes. A live photo's paired video is
+// not an item ([Note: live and motion photos]).
 
 export class VideoIndexService {
   constructor(
@@ -40,8 +42,13 @@ export class VideoIndexService {
     const removed = await this.removedPaths();
     const seen = new Set<string>();
     const work: ScannedFile[] = [];
+    const folders = new Map<string, Promise<string[]>>();
     for await (const file of scanFolders(roots, { extensions: VIDEO_EXTENSIONS, ...(options.signal ? { signal: options.signal } : {}) })) {
       if (removed.has(file.path)) continue;
+      // A live photo's motion (IMG_1234.MOV beside IMG_1234.HEIC) belongs to its still: not an item of its own.
+      const dir = path.dirname(file.path);
+      if (!folders.has(dir)) folders.set(dir, folderNames(dir));
+      if (pairedStillName(file.path, await folders.get(dir)!)) continue;
       summary.scanned++;
       seen.add(file.path);
       const stamp = stamps.get(file.path);
