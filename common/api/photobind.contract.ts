@@ -13,6 +13,7 @@ import { peopleMethods } from './contract/people.contract.ts';
 import { photosMethods } from './contract/photos.contract.ts';
 import { placesMethods } from './contract/places.contract.ts';
 import { searchMethods } from './contract/search.contract.ts';
+import { videoMethods } from './contract/video.contract.ts';
 import { ModelSwitchStateSchema, SettingsInfoSchema, settingsMethods } from './contract/settings.contract.ts';
 
 export const photobindApi = defineContract({
@@ -27,6 +28,7 @@ export const photobindApi = defineContract({
     models: modelsMethods,
     people: peopleMethods,
     places: placesMethods,
+    video: videoMethods,
   },
   events: {
     /** An index job moved on (throttled to a few per second while indexing). */

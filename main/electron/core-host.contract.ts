@@ -8,7 +8,7 @@ export const coreHostApi = defineContract({
   methods: {
     media: {
       resolve: method(
-        z.object({ kind: z.enum(['photo', 'thumb', 'video']), contentHash: z.string().regex(/^[0-9a-f]{16,128}$/) }),
+        z.object({ kind: z.enum(['photo', 'thumb', 'video', 'preview', 'motion']), contentHash: z.string().regex(/^[0-9a-f]{16,128}$/) }),
         z.object({ media: z.object({ file: z.string(), contentType: z.string() }).nullable() }),
         'The library file behind a media URL, or null when the hash is not in the library.',
       ),

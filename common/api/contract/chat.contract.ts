@@ -17,7 +17,8 @@ export const AskTokenSchema = z.object({ askId: z.string(), text: z.string() });
 export const chatMethods = {
   conversation: method(z.object({ path: PhotoPathSchema }), z.object({ messages: z.array(ChatMessageSchema) }), 'The conversation kept for a photo.'),
   askPhoto: method(
-    z.object({ askId: AskIdSchema, path: PhotoPathSchema, question: QuestionSchema }),
+    /** `time`: for a video, the question is about its frame at that many seconds (the video keeps one conversation). */
+    z.object({ askId: AskIdSchema, path: PhotoPathSchema, question: QuestionSchema, time: z.number().min(0).optional() }),
     z.object({ answer: z.string() }),
     'Asks about one photo, with its conversation so far as context; the answer streams as onAskToken to the caller and is kept.',
   ),

@@ -4,6 +4,8 @@ import { ApiError } from '../../../common/api/api-error.ts';
 import type { PhotobindHandlers } from '../../../common/api/photobind.contract.ts';
 import type { LibrarySession } from './library-session.ts';
 import { libraryPhoto, requireModel } from './photos.handlers.ts';
+import { MomentError } from '../video/moment.service.ts';
+import { VideoFrameError } from '../video/video-frame.ts';
 
 export function chatHandlers(session: LibrarySession): PhotobindHandlers['chat'] {
   const running = new Map<string, AbortController>();
@@ -30,13 +32,17 @@ export function chatHandlers(session: LibrarySession): PhotobindHandlers['chat']
       return { messages: await core.ask.conversation(path) };
     },
 
-    async askPhoto({ askId, path, question }, context) {
+    async askPhoto({ askId, path, question, time }, context) {
       const core = await session.core();
       const photo = await libraryPhoto(core, path);
       await requireModel(core, 'ask');
-      const answer = await streaming(askId, context.signal, (signal) =>
-        core.ask.askPhoto(photo.path, question, { signal, onToken: (text) => context.emitToCaller('onAskToken', { askId, text }) }),
-      );
+      const answer = await streaming(askId, context.signal, (signal) => {
+        const options = { signal, onToken: (text: string) => context.emitToCaller('onAskToken', { askId, text }) };
+        // A video's moment: the question is about the frame at `time`.
+        return time === undefined ? core.ask.askPhoto(photo.path, question, options) : core.moment.ask(photo.path, time, question, options).catch((error: unknown) => {
+          throw error instanceof MomentError || error instanceof VideoFrameError ? new ApiError('invalid-input', error.message) : error;
+        });
+      });
       return { answer };
     },
 

@@ -1,4 +1,4 @@
-// Resolves a media URL (/photo/<hash>, /thumb/<hash>, /video/<hash>) to a file of the library, or to nothing.
+// Resolves a media URL (/photo/<hash>, /thumb/<hash>, /video/<hash>, /preview/<hash>, /motion/<hash>) to a file of the library, or to nothing.
 // Used by the web server's routes and by Electron's custom protocol (through the core host), so both
 // serve only files the store knows; a path sent by a client is never opened.
 import fs from 'node:fs/promises';
@@ -25,6 +25,11 @@ export async function resolveMedia(core: PhotobindCore, kind: MediaKind, content
   if (!/^[0-9a-f]+$/.test(contentHash)) return null;
   const photos = await core.library.photosWithContent(contentHash, 8);
   if (photos.length === 0) return null;
+  if (kind === 'preview' || kind === 'motion') {
+    // A video's transcoded preview once ready, a still's motion made playable ([Note: playing videos]).
+    const file = kind === 'preview' ? core.playback.previewFile(contentHash) : (await core.playback.motion(contentHash).catch(() => null))?.file;
+    return file && (await isFile(file)) ? { file, contentType: videoMimeType(file) } : null;
+  }
   if (kind === 'video') {
     for (const item of photos) if (isVideoFormat(item.format) && (await isFile(item.path))) return { file: item.path, contentType: videoMimeType(item.path) };
     return null;

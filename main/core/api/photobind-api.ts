@@ -13,6 +13,7 @@ import { photosHandlers } from './photos.handlers.ts';
 import { placesHandlers } from './places.handlers.ts';
 import { searchHandlers } from './search.handlers.ts';
 import { settingsHandlers } from './settings.handlers.ts';
+import { videoHandlers } from './video.handlers.ts';
 
 export function createPhotobindApi(session: LibrarySession): ApiImplementation<PhotobindApi> {
   return implement(
@@ -28,6 +29,7 @@ export function createPhotobindApi(session: LibrarySession): ApiImplementation<P
       models: modelsHandlers(session),
       people: peopleHandlers(session),
       places: placesHandlers(session),
+      video: videoHandlers(session),
     },
     { events: session.events, toApiError },
   );

@@ -19,7 +19,7 @@ export function registerAskCommand(program: Command): void {
     .argument('[question]', 'the question about the photo')
     .option('--library-wide', 'answer from the whole library, citing the photos (e.g. "how many photos of dogs on the beach?")')
     .option('--new', 'start a new conversation about the photo instead of continuing the last one')
-    .option('--time <seconds>', 'ask about the frame of a VIDEO at this moment, e.g. --time 12.5 (each moment keeps its own conversation)', parseSeconds)
+    .option('--time <seconds>', 'ask about the frame of a VIDEO at this moment, e.g. --time 12.5 (the video keeps one conversation)', parseSeconds)
     .action(async (first: string, second: string | undefined, flags: { libraryWide?: boolean; new?: boolean; time?: number }, command: Command) => {
       const options = globalOptions(command);
       const stream = !options.json && process.stdout.isTTY ? (text: string) => process.stdout.write(text) : undefined;

@@ -1,5 +1,4 @@
 // Captions and questions about a moment of a video: the frame at that time, taken with ffmpeg, goes through the photo caption and ask paths.
-import { createHash } from 'node:crypto';
 import type { Photo } from '../../../common/photo.types.ts';
 import type { AskOptions } from '../ask/ask.service.ts';
 import { isVideoFormat } from './video-format.ts';
@@ -33,9 +32,8 @@ export class MomentService {
     if (!video) throw new MomentError(`${videoPath} is not in this library; index its folder first (photobind index FOLDER).`);
     if (!isVideoFormat(video.format)) throw new MomentError(`${videoPath} is a photo, not a video: --time picks a moment of a video.`);
     const file = await this.playback.frameAt(video.path, video.contentHash, time);
-    // The conversation about a moment is its own, kept beside the photos' ones under a key of content and time.
-    const key = createHash('sha256').update(`${video.contentHash}@${Math.round(time * 1000)}`).digest('hex').slice(0, 32);
-    return { video, file, key };
+    // A video keeps one conversation (as a photo does); each question in it is about the frame at its time.
+    return { video, file, key: video.contentHash };
   }
 
   /** A caption of the frame at `time` (not kept: the video's own caption is unchanged). */
@@ -44,13 +42,13 @@ export class MomentService {
     return { video, time, caption: (await this.ports.caption(file)).trim() };
   }
 
-  /** One turn of the chat about the frame at `time`; each moment keeps its own conversation. */
+  /** One turn of the video's chat, about the frame at `time`. */
   async ask(videoPath: string, time: number, question: string, options: AskOptions = {}): Promise<string> {
     const { video, file, key } = await this.frame(videoPath, time);
     return this.ports.ask(video.path, question, { ...options, frame: { file, key } });
   }
 
-  /** Forgets the conversation about one moment. */
+  /** Forgets the video's conversation. */
   async clearConversation(videoPath: string, time: number): Promise<void> {
     const { video, file, key } = await this.frame(videoPath, time);
     await this.ports.clear(video.path, { file, key });

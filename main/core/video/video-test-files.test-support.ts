@@ -55,3 +55,35 @@ export async function audioOnlyMp4(file: string): Promise<string> {
   await ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', file);
   return file;
 }
+
+/** A still JPEG (one test-pattern frame) of `width`×`height`. */
+export async function stillJpeg(file: string, width = 320, height = 240): Promise<string> {
+  await ffmpeg('-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=1:duration=1`, '-frames:v', '1', '-q:v', '4', file);
+  return file;
+}
+
+/** An HEVC (H.265) video in `file`'s container (mkv or mov): what Chromium does not play itself. */
+export async function hevcVideo(file: string, seconds: number): Promise<string> {
+  await ffmpeg('-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=10:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`, '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file);
+  return file;
+}
+
+/**
+ * A Google motion photo: a JPEG with an XMP packet (APP1 right after SOI) saying where its MP4 starts, and
+ * the MP4 appended after the image. `format`: the older `GCamera:MicroVideoOffset` or the newer
+ * `Container:Directory` with a MotionPhoto item. Returns the JPEG's path and the embedded MP4's bytes.
+ */
+export async function motionPhotoJpeg(file: string, format: 'micro-video' | 'container' = 'micro-video'): Promise<{ file: string; video: Buffer }> {
+  const still = await readFile(await stillJpeg(`${file}.still.jpg`));
+  const video = await readFile(await testPatternMp4(`${file}.motion.mp4`, 1.5, { width: 160, height: 120, faststart: true }));
+  const description =
+    format === 'micro-video'
+      ? `<rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" GCamera:MicroVideoVersion="1" GCamera:MicroVideoOffset="${video.length}" GCamera:MicroVideoPresentationTimestampUs="0"/>`
+      : `<rdf:Description rdf:about="" xmlns:Camera="http://ns.google.com/photos/1.0/camera/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" Camera:MotionPhoto="1" Camera:MotionPhotoVersion="1"><Container:Directory><rdf:Seq><rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="Primary" Item:Length="0" Item:Padding="0"/></rdf:li><rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" Item:Semantic="MotionPhoto" Item:Length="${video.length}" Item:Padding="0"/></rdf:li></rdf:Seq></Container:Directory></rdf:Description>`;
+  const xmp = Buffer.from(`http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${description}</rdf:RDF></x:xmpmeta>`, 'utf8');
+  const segment = Buffer.alloc(4);
+  segment.writeUInt16BE(0xffe1, 0);
+  segment.writeUInt16BE(xmp.length + 2, 2);
+  await writeFile(file, Buffer.concat([still.subarray(0, 2), segment, xmp, still.subarray(2), video]));
+  return { file, video };
+}

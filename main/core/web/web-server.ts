@@ -99,7 +99,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const pathname = withinRun(url.pathname);
     const media = parseMediaPath(pathname);
     if (media) return serveMedia(media, request, response);
-    if (/^\/(photo|thumb|video)\//.test(pathname)) return sendText(response, 404, 'Not found.');
+    if (/^\/(photo|thumb|video|preview|motion)\//.test(pathname)) return sendText(response, 404, 'Not found.');
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);
