@@ -16,6 +16,7 @@ import { SettingsState } from './settings.svelte.ts';
 import { RouterState } from './router.svelte.ts';
 import { ThemeState } from './theme.svelte.ts';
 import { ViewerState } from './viewer.svelte.ts';
+import { VideoState } from './video.svelte.ts';
 
 export type Dialog = 'add-folder' | 'settings' | 'problems' | 'people';
 
@@ -35,6 +36,7 @@ export class AppState {
   readonly photoActions: PhotoActionsState;
   readonly places: PlacesState;
   readonly models: ModelsState;
+  readonly video: VideoState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -66,6 +68,7 @@ export class AppState {
       if (this.albums.current === 'favourites') await this.albums.openFavourites();
     });
     this.models = new ModelsState(api);
+    this.video = new VideoState(api);
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
@@ -108,6 +111,11 @@ export class AppState {
   /** A library video, streamed with byte ranges. */
   videoUrl(contentHash: string): string {
     return this.platform.mediaUrl('video', contentHash);
+  }
+
+  /** A video's H.264 preview (for codecs the window does not play), or a still's motion; see [Note: playing videos]. */
+  motionUrl(kind: 'preview' | 'motion', contentHash: string): string {
+    return this.platform.mediaUrl(kind, contentHash);
   }
 }
 

@@ -56,8 +56,9 @@ export class ChatState {
     }
   }
 
-  askPhoto(path: string, question: string): Promise<void> {
-    return this.run(path, question, async (askId, text) => ({ content: (await this.api.chat.askPhoto({ askId, path, question: text })).answer }));
+  /** `time`: for a video, the question is about its frame at that many seconds. */
+  askPhoto(path: string, question: string, time?: number): Promise<void> {
+    return this.run(path, question, async (askId, text) => ({ content: (await this.api.chat.askPhoto({ askId, path, question: text, ...(time !== undefined ? { time } : {}) })).answer }));
   }
 
   askLibrary(question: string): Promise<void> {

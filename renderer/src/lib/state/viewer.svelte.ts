@@ -1,6 +1,7 @@
 // Photo view state: the open photo, its caption (generated or typed), the text read in it, and "more like this".
 import type { PhotobindClient } from '$common/api/photobind.contract.ts';
 import type { Photo, SearchHit } from '$common/photo.types.ts';
+import { isVideoFormat } from '$common/video-formats.ts';
 import type { TextLineDto } from '$common/api/contract/photos.contract.ts';
 import { messageOf } from './errors.ts';
 import type { GalleryState } from './gallery.svelte.ts';
@@ -51,7 +52,8 @@ export class ViewerState {
     this.momentTime = index >= 0 ? (this.gallery.timeAt(index) ?? null) : null;
     this.moments = [];
     if (this.momentTime !== null) void this.loadMoments(photo);
-    if (!photo.caption && this.captionAvailable()) void this.generateCaption();
+    // A video is captioned a moment at a time, on request (the video state's describeMoment).
+    if (!photo.caption && !isVideoFormat(photo.format) && this.captionAvailable()) void this.generateCaption();
     void this.loadSimilar();
     void this.loadText();
   }
