@@ -21,7 +21,7 @@
 // next pass, the same words. The app edits nothing else a sidecar holds, so there is no other conflict.
 import path from 'node:path';
 import type { IndexProgress, Photo } from '../../../common/photo.types.ts';
-import type { AnalysisName, IndexItem, IndexItemResult, IndexWork } from '../model-process/model-process.protocol.ts';
+import type { AnalysisName, IndexItemResult, IndexWork, PhotoIndexItem } from '../model-process/model-process.protocol.ts';
 import type { FileStamp, PhotoStoreRepository, StoredPhoto } from '../storage/photo-store.repository.ts';
 import type { LedgerEntry, StageLedgerRepository } from '../storage/stage-ledger.repository.ts';
 import { ANALYSIS_ATTEMPTS, type AnalysisStage } from '../stages/stage-pipeline.ts';
@@ -39,7 +39,7 @@ import { isInside } from '../shared/path-inside.ts';
 export interface PhotoEmbedder {
   /** False when the search model is not installed: photos are still listed (files, metadata, thumbnail). */
   readonly canEmbed: boolean;
-  indexPhotos(items: IndexItem[], work?: IndexWork): Promise<IndexItemResult[]>;
+  indexPhotos(items: PhotoIndexItem[], work?: IndexWork): Promise<IndexItemResult[]>;
 }
 
 /** The analysis stages of the library and the ledger that records their state. */
@@ -274,30 +274,43 @@ export class IndexService {
     if (embedder && !embedder.canEmbed) summary.searchModelMissing = this.searchModelProblem();
     const ready = work.length ? await this.readyStages() : [];
     const indexWork: IndexWork = { embed: embedder?.canEmbed ?? false, analyses: ready.map((r) => r.stage.name) };
-    let batch: Array<IndexItem & { file: ScannedFile }> = [];
+    let batch: Array<PhotoIndexItem & { file: ScannedFile }> = [];
     const inFlight = new Set<Promise<void>>();
     // Copies of a photo that is already on its way to the model wait for its result instead of
     // being embedded twice (e.g. IMG_1.jpg and IMG_1 copy.jpg in one run).
     const followers = new Map<string, ScannedFile[]>();
-    const keptCaptions = new Map<string, Photo>();
-    const runBatch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
-      const results = await embedder!.indexPhotos(items.map(({ path: p, contentHash }) => ({ path: p, contentHash })), indexWork);
+    // Rows being replaced (same path, new bytes), whose caption may survive (decided once the hash is known).
+    const previousRows = new Map<string, Photo>();
+    // Only a file whose size matches a stored photo's or another new file's can be a copy of known
+    // content: the core hashes those (to reuse or share work); every other file is hashed by the model
+    // process from the bytes it decodes (see [Note: indexing at the model's pace]).
+    const sizeCounts = new Map<number, number>();
+    for (const file of work) sizeCounts.set(file.size, (sizeCounts.get(file.size) ?? 0) + 1);
+    const storedSizes = new Set([...stamps.values()].map((stamp) => stamp.size));
+    const mayBeCopy = (file: ScannedFile) => storedSizes.has(file.size) || (sizeCounts.get(file.size) ?? 0) > 1;
+    const runBatch = async (items: Array<PhotoIndexItem & { file: ScannedFile }>) => {
+      const results = await embedder!.indexPhotos(items.map(({ path: p, contentHash }) => (contentHash ? { path: p, contentHash } : { path: p })), indexWork);
       summary.modelWork += items.length;
       const failures: Parameters<PhotoStoreRepository['recordProblems']>[0] = [];
       const analysed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }> = [];
       for (const [i, result] of results.entries()) {
         const item = items[i]!;
-        const copies = followers.get(item.contentHash) ?? [];
-        followers.delete(item.contentHash);
-        if (result.ok) analysed.push({ contentHash: item.contentHash, paths: [item.path, ...copies.map((c) => c.path)], result });
+        const copies = item.contentHash ? (followers.get(item.contentHash) ?? []) : [];
+        if (item.contentHash) followers.delete(item.contentHash);
         if (result.ok) {
-          const fresh = this.toStoredPhoto(item.file, item.contentHash, result);
-          const kept = keptCaptions.get(item.path);
+          const contentHash = result.contentHash;
+          analysed.push({ contentHash, paths: [item.path, ...copies.map((c) => c.path)], result });
+          const fresh = this.toStoredPhoto(item.file, contentHash, result);
+          // Edited in another app (same path, new bytes): a caption the user wrote survives the re-embedding.
+          // Same bytes re-embedded (the search model changed): its caption, written by anyone, still holds.
+          const previous = previousRows.get(item.path);
+          previousRows.delete(item.path);
+          const kept = previous && (previous.captionEdited || previous.contentHash === contentHash) ? previous : undefined;
           const stored = kept ? { ...fresh, caption: kept.caption, captionModel: kept.captionModel, captionAt: kept.captionAt, captionEdited: kept.captionEdited } : fresh;
           buffer.push(stored);
           // A copy's metadata is its own when either has a sidecar ([Note: sidecar metadata belongs to the path]).
           for (const copy of copies) buffer.push({ ...stored, ...this.location(copy), size: copy.size, mtimeMs: copy.mtimeMs, ...(item.file.sidecar || copy.sidecar ? await fileMetadata(copy.path) : {}) });
-          if (result.vector) byHash.set(item.contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash: item.contentHash, modelId: this.modelId });
+          if (result.vector) byHash.set(contentHash, { path: item.path, size: item.file.size, mtimeMs: item.file.mtimeMs, contentHash, modelId: this.modelId });
           summary.indexed++;
           summary.reused += copies.length;
         } else {
@@ -311,9 +324,10 @@ export class IndexService {
       if (due()) await flush();
       await this.saveAnalyses(ready, analysed, summary, flush);
     };
-    const launch = async (items: Array<IndexItem & { file: ScannedFile }>) => {
-      // Backpressure: at most two batches in flight, so decoding of one overlaps inference of the other.
-      while (inFlight.size >= 2) await Promise.race(inFlight);
+    const launch = async (items: Array<PhotoIndexItem & { file: ScannedFile }>) => {
+      // Backpressure: a few batches in flight, so the model process decodes the next photos while its
+      // model embeds these (see [Note: indexing at the model's pace]); more would only hold memory.
+      while (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
       const promise = runBatch(items).finally(() => inFlight.delete(promise));
       // Observed here so a failing batch never becomes an unhandled rejection; Promise.all/race below rethrow it.
       promise.catch(() => {});
@@ -322,6 +336,17 @@ export class IndexService {
 
     for (const file of work) {
       options.signal?.throwIfAborted();
+      if (!mayBeCopy(file)) {
+        // New content for sure (no stored or new file of its size): straight to the model process.
+        const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
+        if (previous) previousRows.set(file.path, previous);
+        batch.push({ path: file.path, file });
+        if (batch.length >= batchSize) {
+          await launch(batch);
+          batch = [];
+        }
+        continue;
+      }
       let contentHash: string;
       try {
         contentHash = await contentFingerprint(file.path);
@@ -352,10 +377,8 @@ export class IndexService {
         continue;
       }
       followers.set(contentHash, []);
-      // Edited in another app (same path, new bytes): a caption the user wrote survives the re-embedding.
       const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
-      // Same bytes re-embedded (the search model changed): its caption, written by anyone, still holds.
-      if (previous && (previous.captionEdited || previous.contentHash === contentHash)) keptCaptions.set(file.path, previous);
+      if (previous) previousRows.set(file.path, previous);
       batch.push({ path: file.path, contentHash, file });
       if (batch.length >= batchSize) {
         await launch(batch);
@@ -516,6 +539,9 @@ export class IndexService {
     return { ...photo, vector: result.vector };
   }
 }
+
+/** Index requests in flight to the model process at once (each of `batchSize` photos). */
+const MAX_BATCHES_IN_FLIGHT = 3;
 
 function emptySummary(): IndexSummary {
   return { scanned: 0, unchanged: 0, indexed: 0, reused: 0, metadataRead: 0, failed: 0, removed: 0, modelWork: 0, embedded: 0, analysed: {}, searchModelMissing: null, seconds: 0 };

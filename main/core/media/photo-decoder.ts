@@ -130,12 +130,15 @@ const JUST_WRITTEN_MS = 10_000;
 
 /**
  * Decodes the photo at `filePath`. Resolves with a DecodedPhoto, or an UnsupportedPhoto for pictures we
- * cannot decode; rejects only with PhotoProblemError (see its `kind` and `transient`).
+ * cannot decode; rejects only with PhotoProblemError (see its `kind` and `transient`). `withBytes` sees
+ * the file's bytes once they are read, before decoding (the model process hashes them there, so a
+ * photo's content hash comes from the same read as its pixels).
  */
-export async function decodePhoto(filePath: string, options: DecodePhotoOptions = {}): Promise<DecodePhotoResult> {
+export async function decodePhoto(filePath: string, options: DecodePhotoOptions = {}, withBytes?: (bytes: Buffer) => void): Promise<DecodePhotoResult> {
   const opts = resolveOptions(options);
   const { bytes, file } = await readPhotoFile(filePath, { maxFileBytes: opts.maxFileBytes });
   try {
+    withBytes?.(bytes);
     return await decodeBytes(filePath, bytes, file, opts);
   } catch (err) {
     throw toPhotoProblem(err, filePath);

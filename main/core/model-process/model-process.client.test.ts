@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModelEntry } from '../models/model-catalog.ts';
 import { renderDemoAlbum } from '../toy-world/demo-album.ts';
+import { contentFingerprint } from '../indexer/content-fingerprint.ts';
 import { defaultSpawn, ModelProcessClient, ModelProcessStartError, START_ATTEMPTS } from './model-process.client.ts';
 
 let tmp: string;
@@ -57,6 +58,21 @@ describe('ModelProcessClient', () => {
         expect(norm).toBeCloseTo(1, 4);
       }
       await expect(fs.stat(path.join(tmp, 'thumbs', 'ab', 'abc0.jpg'))).resolves.toBeTruthy();
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('hashes a photo from the bytes it decodes when the core sends no hash, and names the thumbnail by it', async () => {
+    const c = client();
+    try {
+      const [result] = await c.indexPhotos([{ path: files[1]! }]);
+      const expected = await contentFingerprint(files[1]!);
+      expect(result).toMatchObject({ ok: true, contentHash: expected });
+      await expect(fs.stat(path.join(tmp, 'thumbs', expected.slice(0, 2), `${expected}.jpg`))).resolves.toBeTruthy();
+      const stats = await c.request({ type: 'indexStats' });
+      expect(stats.photos).toBe(1);
+      expect(stats.embedBatches).toBe(1);
     } finally {
       await c.close();
     }

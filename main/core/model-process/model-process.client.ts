@@ -2,7 +2,7 @@
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
-import type { DeviceReport, IndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
+import type { DeviceReport, IndexItem, PhotoIndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
 import { unpackedPath } from '../app-paths.ts';
 
 import { childEntry } from '../runtime-layout.ts';
@@ -131,7 +131,7 @@ export class ModelProcessClient {
    * Indexes a batch. If the process crashes on it, the batch is retried photo by photo on a fresh
    * process, and a photo that crashes it twice is reported as failed instead of being retried forever.
    */
-  async indexPhotos(items: IndexItem[], work: IndexWork = {}): Promise<IndexItemResult[]> {
+  async indexPhotos(items: PhotoIndexItem[], work: IndexWork = {}): Promise<IndexItemResult[]> {
     try {
       return await this.request({ type: 'indexPhotos', items, work });
     } catch (error) {

@@ -5,6 +5,7 @@ import type { DetectedFace } from '../faces/face-model.ts';
 import type { PhotoMetadata } from '../media/photo-metadata.reader.ts';
 import type { InferenceDtype } from '../models/inference/model-folder.ts';
 import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
+import type { PipelineStats } from './index-pipeline.ts';
 
 export interface ModelSpecForWorker {
   id: string;
@@ -38,6 +39,16 @@ export interface IndexItem {
   contentHash: string;
 }
 
+/**
+ * A photo to index. The content hash is given when the core already knows it (it hashes files that may
+ * be copies of known ones); absent, the model process hashes the bytes it reads for decoding (see
+ * [Note: indexing at the model's pace]).
+ */
+export interface PhotoIndexItem {
+  path: string;
+  contentHash?: string;
+}
+
 /** Which stages to run on the decoded photo besides metadata and thumbnail. */
 export interface IndexWork {
   /** Embed with the search model (default true; needs one). */
@@ -51,6 +62,8 @@ export type IndexItemResult =
   | {
       path: string;
       ok: true;
+      /** The item's contentHash, or the hash of the bytes the model process decoded. */
+      contentHash: string;
       format: string;
       width: number;
       height: number;
@@ -69,13 +82,14 @@ export interface DeviceReport {
 
 export type WorkerRequest =
   | { id: number; type: 'init'; init: WorkerInit }
-  | { id: number; type: 'indexPhotos'; items: IndexItem[]; work: IndexWork }
+  | { id: number; type: 'indexPhotos'; items: PhotoIndexItem[]; work: IndexWork }
   | { id: number; type: 'embedTexts'; texts: string[] }
   | { id: number; type: 'videoMoments'; item: IndexItem }
   | { id: number; type: 'caption'; path: string; maxNewTokens?: number }
   | { id: number; type: 'ask'; path: string; messages: Array<{ role: 'user' | 'assistant'; content: string }>; maxNewTokens?: number }
   | { id: number; type: 'detectFaces'; path: string }
-  | { id: number; type: 'cancel'; target: number };
+  | { id: number; type: 'cancel'; target: number }
+  | { id: number; type: 'indexStats' };
 
 /** Codes of WorkerError (typed, so nobody matches message text). */
 export type WorkerErrorCode = 'no-search-model' | 'no-model' | 'model-failed' | 'failed';
@@ -104,4 +118,6 @@ export interface WorkerResultMap {
   caption: string;
   ask: string;
   detectFaces: FaceDetectionResult;
+  /** Per-stage times of the indexing pipeline since the process started (for the benchmark's breakdown). */
+  indexStats: PipelineStats;
 }

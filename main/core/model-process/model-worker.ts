@@ -8,7 +8,12 @@ import { writeFileAtomic } from '../shared/atomic-write.ts';
 import type { DeviceType } from '@huggingface/transformers';
 import { createFaceAnalyzer, MAX_FACE_INPUT_SIDE, type FaceAnalyzer } from '../faces/face-detector.inference.ts';
 import { namesForFaces, readPhotoFaceRegions } from '../faces/xmp-face-regions.ts';
-import { decodePhoto } from '../media/photo-decoder.ts';
+import os from 'node:os';
+import { decodePhoto, type DecodedPhoto, type DecodePhotoOptions, type ModelPixels } from '../media/photo-decoder.ts';
+import { fingerprintBytes } from '../indexer/content-fingerprint.ts';
+import type { PhotoProblemError } from '../media/photo-problem.ts';
+import { SerialWork } from '../serial-work.ts';
+import { IndexPipeline } from './index-pipeline.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
 import { toPhotoProblem } from '../media/photo-problem.ts';
 import { createCaptioner } from '../models/inference/caption.inference.ts';
@@ -18,7 +23,7 @@ import { modelInputSide } from '../models/model-input-side.ts';
 import { videoMoments } from '../video/video-moments.inference.ts';
 import { candidateDevices } from './device-selection.ts';
 import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
-import type { AnalysisName, AnalysisOutcome, DeviceReport, FaceDetectionResult, IndexItemResult, IndexWork, ModelSpecForWorker, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
+import type { AnalysisName, AnalysisOutcome, DeviceReport, FaceDetectionResult, IndexItem, IndexItemResult, IndexWork, ModelSpecForWorker, PhotoIndexItem, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
 import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
 
 type ClipModel = Awaited<ReturnType<typeof createClipModel>>;
@@ -114,10 +119,29 @@ async function writeThumbnail(contentHash: string, jpeg: Buffer): Promise<void> 
 /** Fault injection for the crash-recovery tests: a path containing this text kills the process. */
 const CRASH_PATTERN = process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
 
-async function indexPhotos(items: Array<{ path: string; contentHash: string }>, work: IndexWork): Promise<IndexItemResult[]> {
+/** Decode slots, model batches and queue: see [Note: indexing at the model's pace] in index-pipeline.ts. */
+let pipeline: IndexPipeline<ModelPixels> | undefined;
+function indexPipeline(): IndexPipeline<ModelPixels> {
+  const cores = os.availableParallelism();
+  pipeline ??= new IndexPipeline<ModelPixels>({
+    decodeSlots: Math.max(2, Math.min(8, cores)),
+    batchSize: INDEX_BATCH,
+    queueLimit: INDEX_BATCH * 2,
+    embed: async (pixels) => (await clipModel()).embedImages(pixels),
+  });
+  return pipeline;
+}
+/** Photos per model call at most (the core's batches are this size too). */
+const INDEX_BATCH = 16;
+/** Analyses (onnxruntime OCR, tfjs faces) run one photo at a time, as before the pipeline. */
+const analysisQueue = new SerialWork();
+
+type DecodeOutcome = { photo: DecodedPhoto; contentHash: string } | { problem: PhotoProblemError };
+
+async function indexPhotos(items: PhotoIndexItem[], work: IndexWork): Promise<IndexItemResult[]> {
   if (CRASH_PATTERN && items.some((item) => item.path.includes(CRASH_PATTERN))) process.kill(process.pid, 'SIGKILL');
   const embed = work.embed ?? true;
-  const model = embed ? await clipModel() : undefined;
+  if (embed) await clipModel(); // no search model: the whole request fails with that code, before any decoding
   // The shortest side the processor resizes to; decoding to exactly that size avoids a second resize.
   if (embed) clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
   const side = embed && clipSide ? await clipSide : undefined;
@@ -125,49 +149,74 @@ async function indexPhotos(items: Array<{ path: string; contentHash: string }>, 
   const wanted = new Map<AnalysisName, PhotoAnalyzer | Error>();
   for (const name of work.analyses ?? []) wanted.set(name, await analyzer(name).catch((error: unknown) => error as Error));
   const analysisSide = Math.max(0, ...[...wanted.values()].map((a) => (a instanceof Error ? 0 : a.longestSide)));
-  const decoded = await Promise.all(
-    items.map(async (item) => {
-      try {
-        const decoded = await decodePhoto(item.path, { ...(side ? { modelSide: side } : {}), analysisSide });
-        if (decoded.status === 'unsupported') return { item, problem: decoded.problem };
-        await writeThumbnail(item.contentHash, decoded.thumbnailJpeg);
-        return { item, photo: decoded };
-      } catch (error) {
-        if (error instanceof LibraryDiskFullError) throw error; // see writeThumbnail
-        const problem = toPhotoProblem(error, item.path);
-        return { item, problem };
-      }
-    }),
-  );
-  const good = decoded.filter((d) => 'photo' in d);
-  const vectors = good.length && model ? await model.embedImages(good.map((d) => d.photo!.modelPixels)) : [];
-  const byPath = new Map(good.map((d, i) => [d.item.path, vectors[i] ?? null]));
-  const results: IndexItemResult[] = [];
-  for (const d of decoded) {
-    if (d.photo) {
-      const analyses: Partial<Record<AnalysisName, AnalysisOutcome>> = {};
-      for (const [name, runner] of wanted) {
-        if (runner instanceof Error) {
-          analyses[name] = { ok: false, reason: runner.message };
-          continue;
-        }
-        const pixels = d.photo.analysisPixels ?? d.photo.modelPixels;
-        try {
-          analyses[name] = { ok: true, value: await runner.analyze(pixels) };
-        } catch (error) {
-          analyses[name] = { ok: false, reason: `${name} analysis of ${d.item.path} failed: ${(error as Error).message}` };
-        }
-      }
-      results.push({ path: d.item.path, ok: true, format: d.photo.format, width: d.photo.width, height: d.photo.height, metadata: d.photo.metadata, vector: byPath.get(d.item.path) ?? null, analyses });
-      continue;
-    }
-    const problem = d.problem;
-    results.push({ path: d.item.path, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient });
-  }
-  return results;
+  const options = { ...(side ? { modelSide: side } : {}), analysisSide };
+  return Promise.all(items.map((item) => indexOne(item, options, embed, wanted)));
 }
 
-async function momentsOfVideo(item: { path: string; contentHash: string }) {
+/** One photo through the pipeline: read + hash + decode in a decode slot, thumbnail while it waits for the model. */
+async function indexOne(item: PhotoIndexItem, options: DecodePhotoOptions, embed: boolean, wanted: Map<AnalysisName, PhotoAnalyzer | Error>): Promise<IndexItemResult> {
+  const line = indexPipeline();
+  const decode = async (): Promise<DecodeOutcome> => {
+    let contentHash = item.contentHash;
+    try {
+      const photo = await decodePhoto(item.path, options, contentHash ? undefined : (bytes) => {
+        const started = performance.now();
+        contentHash = fingerprintBytes(bytes);
+        line.stats.hashMs += performance.now() - started;
+      });
+      if (photo.status === 'unsupported') return { problem: photo.problem };
+      return { photo, contentHash: contentHash! };
+    } catch (error) {
+      return { problem: toPhotoProblem(error, item.path) };
+    }
+  };
+  return line.run(decode, async (outcome, embedPixels) => {
+    if ('problem' in outcome) return failed(item.path, outcome.problem);
+    const { photo, contentHash } = outcome;
+    const writing = (async () => {
+      const started = performance.now();
+      try {
+        await writeThumbnail(contentHash, photo.thumbnailJpeg);
+        return null;
+      } catch (error) {
+        if (error instanceof LibraryDiskFullError) throw error; // the whole request fails (see writeThumbnail)
+        return toPhotoProblem(error, item.path);
+      } finally {
+        line.stats.thumbnailMs += performance.now() - started;
+      }
+    })();
+    writing.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+    const vector = embed ? await embedPixels(photo.modelPixels) : null;
+    const analyses: Partial<Record<AnalysisName, AnalysisOutcome>> = {};
+    if (wanted.size > 0) {
+      await analysisQueue.run(async () => {
+        const started = performance.now();
+        for (const [name, runner] of wanted) {
+          if (runner instanceof Error) {
+            analyses[name] = { ok: false, reason: runner.message };
+            continue;
+          }
+          const pixels = photo.analysisPixels ?? photo.modelPixels;
+          try {
+            analyses[name] = { ok: true, value: await runner.analyze(pixels) };
+          } catch (error) {
+            analyses[name] = { ok: false, reason: `${name} analysis of ${item.path} failed: ${(error as Error).message}` };
+          }
+        }
+        line.stats.analysisMs += performance.now() - started;
+      });
+    }
+    const thumbnailProblem = await writing;
+    if (thumbnailProblem) return failed(item.path, thumbnailProblem);
+    return { path: item.path, ok: true, contentHash, format: photo.format, width: photo.width, height: photo.height, metadata: photo.metadata, vector, analyses };
+  });
+}
+
+function failed(filePath: string, problem: PhotoProblemError): IndexItemResult {
+  return { path: filePath, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient };
+}
+
+async function momentsOfVideo(item: IndexItem) {
   if (CRASH_PATTERN && item.path.includes(CRASH_PATTERN)) process.kill(process.pid, 'SIGKILL');
   const model = await clipModel();
   clipSide ??= modelInputSide(requireSpec(init?.clip, 'search').folder);
@@ -230,6 +279,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'cancel':
       cancellations.get(request.target)?.abort();
       return null;
+    case 'indexStats':
+      return { ...indexPipeline().stats };
   }
 }
 
