@@ -1,4 +1,5 @@
-// Benchmark: indexing throughput split into decode, embed (model only), store and end to end.
+// Benchmark: indexing throughput split into decode, embed (model only), store and end to end, with the
+// end-to-end run's stage breakdown from the model process's pipeline (see [Note: indexing at the model's pace]).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { ModelProcessClient } from '../main/core/model-process/model-process.cli
 import { createClipModel } from '../main/core/models/inference/clip.inference.ts';
 import { modelInputSide } from '../main/core/models/model-input-side.ts';
 import type { ModelPixels } from '../main/core/media/photo-decoder.ts';
+import type { PipelineStats } from '../main/core/model-process/index-pipeline.ts';
 import { PhotoStoreRepository } from '../main/core/storage/photo-store.repository.ts';
 import { renderDemoAlbum } from '../main/core/toy-world/demo-album.ts';
 import { processMemoryMb } from './bench-table.ts';
@@ -22,9 +24,15 @@ export interface IndexingRow {
   decodePerS: number;
   embedPerS: number;
   storePerS: number;
+  /** Photos/s through the pass until the last photo's row is buffered (scan, hash, decode, embed, thumbnails, rows). */
   endToEndPerS: number;
+  /** The whole `index()` pass, including the final flush, compaction and index builds. */
+  passPerS: number;
+  /** endToEndPerS / embedPerS. */
   ratio: number;
   modelProcessPeakMb: number | null;
+  /** The model process's pipeline during the end-to-end run (null when it does not report one). */
+  breakdown: PipelineStats | null;
 }
 
 
@@ -79,13 +87,17 @@ export async function benchIndexing(album: { name: string; files: string[] }, mo
   const service = new IndexService(e2eStore, () => Promise.resolve(client), () => model.id, PHOTO_EXTENSIONS);
   const root = path.dirname(album.files[0]!);
   start = performance.now();
-  await service.index([root]);
-  const endToEndPerS = n / ((performance.now() - start) / 1000);
+  let lastPhoto = start;
+  await service.index([root], { onProgress: (p) => p.phase === 'indexing' && p.done === p.total && (lastPhoto = performance.now()) });
+  const passPerS = n / ((performance.now() - start) / 1000);
+  const endToEndPerS = n / ((lastPhoto - start) / 1000);
   const modelProcessPeakMb = await processMemoryMb(client.pid, 'VmHWM');
+  // Older model processes have no such request: the breakdown is then n/a.
+  const breakdown = await client.request({ type: 'indexStats' }).catch(() => null);
   await client.close();
   e2eStore.close();
   await fs.rm(tmp, { recursive: true, force: true });
-  return { album: album.name, model: model.id, photos: n, decodePerS, embedPerS, storePerS, endToEndPerS, ratio: endToEndPerS / embedPerS, modelProcessPeakMb };
+  return { album: album.name, model: model.id, photos: n, decodePerS, embedPerS, storePerS, endToEndPerS, passPerS, ratio: endToEndPerS / embedPerS, modelProcessPeakMb, breakdown };
 }
 
 export async function renderAlbums(dir: string, renders: number, large: number): Promise<Array<{ name: string; files: string[] }>> {

@@ -29,7 +29,7 @@ const only = flag('only')?.split(',');
 const mode = [full ? 'full' : quick ? 'quick' : 'default', ...(only ?? [])].join('+');
 const sizes = {
   renders: full ? 256 : quick ? 32 : 64,
-  large: full ? 32 : quick ? 4 : 8,
+  large: full ? 64 : quick ? 4 : 24,
   searchRows: (flag('search-rows')?.split(',').map(Number)) ?? (full ? [10_000, 100_000, 1_000_000] : quick ? [10_000] : [10_000, 100_000]),
   memoryPhotos: Number(flag('memory-photos') ?? (full ? 10_000 : quick ? 500 : 1000)),
   rescan: full ? 10_000 : 2000,
@@ -73,9 +73,23 @@ try {
     results.add({
       id: 'indexing',
       title: 'Indexing throughput (photos/s); bound: the model alone on pre-decoded pixels',
-      header: ['album', 'model', 'photos', 'decode', 'embed (model only, bound)', 'store', 'end to end', 'end-to-end / model-only (%)', 'model process peak RSS (MB)'],
+      header: ['album', 'model', 'photos', 'decode only', 'embed (model only, bound)', 'store', 'end to end', 'end-to-end / model-only (%)', 'end-to-end / min(decode, model) (%)', 'whole pass incl. compaction + index builds', 'model process peak RSS (MB)'],
       keyColumns: 2,
-      rows: rows.map((r) => [r.album.replace(/ \(\d+\)$/, ''), r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, 100 * r.ratio, r.modelProcessPeakMb ?? 'n/a']),
+      rows: rows.map((r) => [r.album.replace(/ \(\d+\)$/, ''), r.model, r.photos, r.decodePerS, r.embedPerS, r.storePerS, r.endToEndPerS, 100 * r.ratio, (100 * r.endToEndPerS) / Math.min(r.decodePerS, r.embedPerS), r.passPerS, r.modelProcessPeakMb ?? 'n/a']),
+    });
+    // Where the end-to-end time went, per photo, as the model process saw it.
+    const per = (ms: number, photos: number) => (photos > 0 ? ms / photos : NaN);
+    results.add({
+      id: 'indexing-stages',
+      title: `Indexing stage breakdown of the end-to-end runs (model process; ms per photo; decode = read + hash + metadata + shrink-on-load decode + thumbnail encode, summed over the decode slots; model waited = time the model sat idle for decoded photos); ${threads} model threads, load average ${os.loadavg()[0]!.toFixed(1)}`,
+      header: ['album', 'model', 'wall per photo (ms)', 'decode (ms)', 'of which hash (ms)', 'embed (ms)', 'photos per model call', 'thumbnail write (ms)', 'model waited (s)', 'model busy (% of wall)'],
+      keyColumns: 2,
+      rows: rows.map((r) => {
+        const b = r.breakdown;
+        const wallMs = 1000 / r.endToEndPerS;
+        if (!b) return [r.album.replace(/ \(\d+\)$/, ''), r.model, wallMs, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
+        return [r.album.replace(/ \(\d+\)$/, ''), r.model, wallMs, per(b.decodeMs, b.photos), per(b.hashMs, b.photos), per(b.embedMs, b.photos), b.embedBatches ? b.photos / b.embedBatches : 0, per(b.thumbnailMs, b.photos), b.modelWaitMs / 1000, (100 * b.embedMs) / (wallMs * r.photos)];
+      }),
     });
   });
 
