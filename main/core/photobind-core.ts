@@ -20,6 +20,7 @@ import { writeFileAtomic } from './shared/atomic-write.ts';
 import { PHOTO_EXTENSIONS } from './media/photo-format.ts';
 import { readPhotoMetadata } from './media/photo-metadata.reader.ts';
 import { ModelProcessClient } from './model-process/model-process.client.ts';
+import { writeDeviceState } from './model-process/device-state.repository.ts';
 import { defaultThreadCount } from './model-process/device-selection.ts';
 import type { ModelSpecForWorker, WorkerInit } from './model-process/model-process.protocol.ts';
 import { getModelEntry, getModelSet, type ModelSet } from './models/model-catalog.ts';
@@ -112,7 +113,7 @@ export class PhotobindCore {
     ledger: this.ledger,
     analysisStages: this.analysisStages,
     searchModel: this.activeSearchModel,
-    searchModelProblem: this.searchModelProblem ?? (await this.locator.revision(this.activeSearchModel).catch(() => null) ? null : `The search model ${this.activeSearchModel} is not installed (photobind models pull ${this.activeSearchModel}, or import a folder).`),
+    searchModelProblem: await this.searchModelProblemOnDisk(),
     autoCaption: this.settings.autoCaption,
     pendingFiles: await this.readPending(),
   }));
@@ -334,6 +335,18 @@ export class PhotobindCore {
     await (await client?.catch(() => undefined))?.close();
   }
 
+  /** The device setting model processes start with ('auto', 'cpu', ...; PHOTOBIND_DEVICE overrides the library's). */
+  get deviceSetting(): string {
+    return process.env.PHOTOBIND_DEVICE ?? this.settings.device;
+  }
+
+  /** Why the search model cannot run, from the installed models on disk (starts nothing); null when it can. */
+  async searchModelProblemOnDisk(): Promise<string | null> {
+    if (this.searchModelProblem) return this.searchModelProblem;
+    const installed = await this.locator.revision(this.activeSearchModel).catch(() => null);
+    return installed ? null : `The search model ${this.activeSearchModel} is not installed (photobind models pull ${this.activeSearchModel}, or import a folder).`;
+  }
+
   /** Why the search model cannot run (not installed), once a model process found it missing; else null. */
   get searchModelProblem(): string | null {
     return this.searchModelMissing?.message ?? null;
@@ -360,17 +373,20 @@ export class PhotobindCore {
         const readiness = await stage.readiness();
         if (readiness.ready) analyzers[stage.name] = readiness.spec;
       }
+      const device = this.deviceSetting;
       const client = new ModelProcessClient({
         ...(clip ? { clip } : {}),
         ...(caption ? { caption } : {}),
         ...(ask ? { ask } : {}),
         analyzers,
-        device: process.env.PHOTOBIND_DEVICE ?? this.settings.device,
+        device,
         threads: defaultThreadCount(os.availableParallelism()),
         thumbnailsDir: this.layout.thumbnails,
       });
-      await client.start();
+      const report = await client.start();
       markTiming('model-ready');
+      // For `photobind status`, which reads it instead of starting a process ([Note: status without the model process]).
+      if (clip) await writeDeviceState(this.layout.deviceState, report, device);
       this.modelClientClip = clipId;
       return client;
     })();

@@ -92,6 +92,13 @@ describe('photobind CLI', () => {
     const status = await json<Record<string, unknown>>('status');
     expect(status).toMatchObject({ photos: 24, pending: 0, failed: expect.any(Number) as number, device: 'cpu', library });
     expect((status.models as { set: string }).set).toBe('toy');
+    // The device comes from the last model process's report: status itself starts none, so asking again
+    // reports the same check, and the CUDA provider (not installed here) was skipped without a probe.
+    expect(status.deviceCheckedAt).toEqual(expect.any(String));
+    expect(status.deviceFallbacks).toContainEqual(expect.objectContaining({ device: 'cuda', reason: expect.stringContaining('not probed') as string }));
+    expect(status.modelError).toBeNull();
+    const again = await json<Record<string, unknown>>('status');
+    expect(again.deviceCheckedAt).toBe(status.deviceCheckedAt);
   });
 
   it('errors are sentences on stderr with a non-zero exit code', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cameraName } from '../../../common/camera-name.ts';
 import { explainDeviceFallback } from '../model-process/device-selection.ts';
+import { readDeviceState } from '../model-process/device-state.repository.ts';
 import { isDemoOnlySet, TOY_MODELS_NOTE } from '../models/model-catalog.ts';
 import { isVideoFormat } from '../../../common/video-formats.ts';
 import { formatBytes, globalOptions, printJson, withCore } from './cli-context.ts';
@@ -72,14 +73,17 @@ export function registerLibraryInfoCommands(program: Command): void {
     .action(async (_flags: unknown, command: Command) => {
       const options = globalOptions(command);
       await withCore(options, async (core) => {
-        // Starting the model process reveals which device really works (with fallbacks). It starts first
-        // and in parallel with the library queries below: its start-up is most of this command's time.
-        const starting = core.models().catch((error: Error) => error);
-        const photos = await core.library.countPhotos();
-        const problems = await core.library.problems();
-        const pending = await core.readPending();
-        const client = await starting;
-        const device = client instanceof Error ? null : client.device;
+        // Status starts no model process: the device comes from the last one's report, the models'
+        // state from disk ([Note: status without the model process]).
+        const [photos, problems, pending, recorded, modelError] = await Promise.all([
+          core.library.countPhotos(),
+          core.library.problems(),
+          core.readPending(),
+          readDeviceState(core.layout.deviceState),
+          core.searchModelProblemOnDisk(),
+        ]);
+        // A report made under another device setting says nothing about this one.
+        const device = recorded && recorded.requested === core.deviceSetting ? recorded : null;
         const result = {
           library: core.layout.root,
           photos,
@@ -90,8 +94,9 @@ export function registerLibraryInfoCommands(program: Command): void {
           searchModel: core.activeSearchModel,
           modelSwitch: await core.switchStatus(),
           device: device?.device ?? null,
+          deviceCheckedAt: device?.checkedAt ?? null,
           deviceFallbacks: (device?.fallbacks ?? []).map((f) => ({ ...f, explanation: explainDeviceFallback(f.device, f.reason) })),
-          modelError: client instanceof Error ? client.message : null,
+          modelError,
           roots: core.settings.roots,
           sizeOnDisk: { database: await folderSize(core.layout.database), thumbnails: await folderSize(core.layout.thumbnails) },
           stages: await core.stageStatus.stages(),
@@ -106,7 +111,7 @@ export function registerLibraryInfoCommands(program: Command): void {
         }
         const sw = result.modelSwitch;
         if (sw) console.log(`Switching   to ${sw.to}: ${sw.reembedded} of ${sw.total} photos re-embedded; searches use ${sw.from} until done (run \`photobind index\` to finish)`);
-        console.log(`Device      ${result.device ?? 'not available'}`);
+        console.log(`Device      ${result.device ? `${result.device} (checked ${result.deviceCheckedAt})` : `not checked yet (setting: ${core.deviceSetting}; the first search or index starts the models and picks it)`}`);
         for (const f of result.deviceFallbacks) console.log(`            ${f.device} skipped: ${f.explanation}`);
         if (result.modelError) console.log(`Model       ${result.modelError}`);
         console.log(`On disk     ${formatBytes(result.sizeOnDisk.database)} database, ${formatBytes(result.sizeOnDisk.thumbnails)} thumbnails`);

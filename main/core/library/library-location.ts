@@ -58,6 +58,8 @@ export function libraryLayout(libraryDir: string) {
     models: path.join(libraryDir, 'models'),
     settings: path.join(libraryDir, 'settings.json'),
     indexState: path.join(libraryDir, 'index-state.json'),
+    /** The model process's last device report (see [Note: status without the model process]). */
+    deviceState: path.join(libraryDir, 'device.json'),
     conversations: path.join(libraryDir, 'conversations'),
   };
 }

@@ -29,7 +29,9 @@ export type { GpsPosition, LocalIsoDateTime } from './photo-metadata-fields.ts';
 // exifr ships a UMD build (Node's "main") and an ESM build (bundlers' "module") whose default exports
 // differ (the ESM default lacks `sidecar`). Loading the CommonJS build explicitly gives the same API
 // under Node, tsx and Vitest.
-const exifr = createRequire(import.meta.url)('exifr') as typeof Exifr;
+// Loaded on first use, so commands that import this file for its helpers (status, the XMP writer) do not pay for it.
+let exifrModule: typeof Exifr | undefined;
+const loadExifr = () => (exifrModule ??= createRequire(import.meta.url)('exifr') as typeof Exifr);
 
 export interface PhotoMetadata {
   /** Capture time as the camera wrote it (local time), plus its UTC offset when known; see LocalIsoDateTime. */
@@ -169,7 +171,7 @@ async function readExifrSources(bytes: Uint8Array): Promise<MetadataSources> {
   for (const options of attempts) {
     let output: unknown;
     try {
-      output = await exifr.parse(bytes, options);
+      output = await loadExifr().parse(bytes, options);
     } catch {
       continue;
     }
@@ -284,7 +286,7 @@ async function parseXmp(text: string): Promise<XmpNamespaces | undefined> {
   if (!clean.includes('<')) return undefined;
   let output: unknown;
   try {
-    output = await exifr.sidecar(Buffer.from(clean, 'utf8'), { translateValues: false, reviveValues: true }, 'xmp');
+    output = await loadExifr().sidecar(Buffer.from(clean, 'utf8'), { translateValues: false, reviveValues: true }, 'xmp');
   } catch {
     return undefined;
   }

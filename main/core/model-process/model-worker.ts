@@ -21,7 +21,7 @@ import { createClipModel } from '../models/inference/clip.inference.ts';
 import { createVisualChat } from '../models/inference/ask.inference.ts';
 import { modelInputSide } from '../models/model-input-side.ts';
 import { videoMoments } from '../video/video-moments.inference.ts';
-import { candidateDevices } from './device-selection.ts';
+import { candidateDevices, cudaProviderInstalled } from './device-selection.ts';
 import { ANALYZER_FACTORIES, type PhotoAnalyzer } from './photo-analyzers.ts';
 import type { AnalysisName, AnalysisOutcome, DeviceReport, FaceDetectionResult, IndexItem, IndexItemResult, IndexWork, ModelSpecForWorker, PhotoIndexItem, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse } from './model-process.protocol.ts';
 import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
@@ -82,6 +82,11 @@ async function initialise(request: WorkerInit): Promise<DeviceReport> {
   if (!request.clip) return { device: 'cpu', fallbacks };
   const spec = request.clip;
   for (const candidate of candidateDevices(request.device)) {
+    // Without onnxruntime-node's CUDA provider library the probe can only fail: skip it (it costs a model load).
+    if (candidate === 'cuda' && !cudaProviderInstalled()) {
+      fallbacks.push({ device: candidate, reason: "libonnxruntime_providers_cuda.so: cannot open shared object file (onnxruntime-node's CUDA provider is not installed; not probed)" });
+      continue;
+    }
     try {
       const model = await createClipModel({ folder: spec.folder, device: candidate, dtype: spec.dtype, threads: request.threads });
       await model.embedTexts(['a photo']);

@@ -50,6 +50,22 @@ export class ModelLocatorService {
     const found = await this.installs.installed(id);
     if (!found) return null;
     const entry = this.installs.entry(id);
+    // A bundled model's files ship with the app and do not change while it runs: hashed once per process.
+    if (entry.source.kind === 'bundled') {
+      let known = this.bundledRevisions.get(id);
+      if (!known) {
+        known = this.digest(entry, found);
+        this.bundledRevisions.set(id, known);
+        known.catch(() => this.bundledRevisions.delete(id));
+      }
+      return known;
+    }
+    return this.digest(entry, found);
+  }
+
+  private readonly bundledRevisions = new Map<string, Promise<string>>();
+
+  private async digest(entry: ReturnType<ModelInstallService['entry']>, found: NonNullable<Awaited<ReturnType<ModelInstallService['installed']>>>): Promise<string> {
     const digest = createHash('sha256');
     if (found.manifest) {
       for (const f of [...found.manifest.files].sort((a, b) => a.file.localeCompare(b.file))) digest.update(`${f.file}:${f.sha256}\n`);
