@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // [Note: built layout]
 // `npm ci` runs the `prepare` script, `node bin/build-core.js`: esbuild bundles the Node side into
-// dist/core/ — photobind-cli.js (main/core/cli/main.ts), model-worker.js, core-host.js — with code
+// dist/core/ — photobind-cli.js (main/core/cli/main.ts), model-worker.js, decode-thread.js, core-host.js — with code
 // splitting, so modules a command imports with `import()` (LanceDB, transformers.js, sharp, the web
 // server) are separate chunks loaded only by the commands that need them. Packages in node_modules stay
 // outside the bundle. Chunks sit beside the entries, two folders below the root like main/core/*.ts;
@@ -23,6 +23,7 @@ export const BUILD_INFO = path.join(DIST_CORE, 'build-info.json');
 export const ENTRIES = {
   'photobind-cli': 'main/core/cli/main.ts',
   'model-worker': 'main/core/model-process/model-worker.ts',
+  'decode-thread': 'main/core/model-process/decode-thread.ts',
   'core-host': 'main/electron/core-host.ts',
 };
 

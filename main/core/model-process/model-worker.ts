@@ -9,13 +9,11 @@ import type { DeviceType } from '@huggingface/transformers';
 import { createFaceAnalyzer, MAX_FACE_INPUT_SIDE, type FaceAnalyzer } from '../faces/face-detector.inference.ts';
 import { namesForFaces, readPhotoFaceRegions } from '../faces/xmp-face-regions.ts';
 import os from 'node:os';
-import { decodePhoto, type DecodedPhoto, type DecodePhotoOptions, type ModelPixels } from '../media/photo-decoder.ts';
-import { fingerprintBytes } from '../indexer/content-fingerprint.ts';
-import type { PhotoProblemError } from '../media/photo-problem.ts';
+import { decodePhoto, type DecodePhotoOptions, type ModelPixels } from '../media/photo-decoder.ts';
 import { SerialWork } from '../serial-work.ts';
+import { DecodePool } from './decode-pool.ts';
 import { IndexPipeline } from './index-pipeline.ts';
 import { thumbnailPath } from '../library/thumbnail-path.ts';
-import { toPhotoProblem } from '../media/photo-problem.ts';
 import { createCaptioner } from '../models/inference/caption.inference.ts';
 import { createClipModel } from '../models/inference/clip.inference.ts';
 import { createVisualChat } from '../models/inference/ask.inference.ts';
@@ -126,10 +124,13 @@ const CRASH_PATTERN = process.env.PHOTOBIND_FAULT_INJECT_CRASH_PATTERN;
 
 /** Decode slots, model batches and queue: see [Note: indexing at the model's pace] in index-pipeline.ts. */
 let pipeline: IndexPipeline<ModelPixels> | undefined;
+let decodePool: DecodePool | undefined;
 function indexPipeline(): IndexPipeline<ModelPixels> {
-  const cores = os.availableParallelism();
+  // Decode threads: the model's own threads get the rest of the cores.
+  const threads = Math.max(2, Math.min(4, Math.ceil(os.availableParallelism() / 2)));
+  decodePool ??= new DecodePool(threads);
   pipeline ??= new IndexPipeline<ModelPixels>({
-    decodeSlots: Math.max(2, Math.min(8, cores)),
+    decodeSlots: threads * 2, // one photo decoding and one waiting per thread, so no thread idles between photos
     batchSize: INDEX_BATCH,
     queueLimit: INDEX_BATCH * 2,
     embed: async (pixels) => (await clipModel()).embedImages(pixels),
@@ -140,8 +141,6 @@ function indexPipeline(): IndexPipeline<ModelPixels> {
 const INDEX_BATCH = 16;
 /** Analyses (onnxruntime OCR, tfjs faces) run one photo at a time, as before the pipeline. */
 const analysisQueue = new SerialWork();
-
-type DecodeOutcome = { photo: DecodedPhoto; contentHash: string } | { problem: PhotoProblemError };
 
 async function indexPhotos(items: PhotoIndexItem[], work: IndexWork): Promise<IndexItemResult[]> {
   if (CRASH_PATTERN && items.some((item) => item.path.includes(CRASH_PATTERN))) process.kill(process.pid, 'SIGKILL');
@@ -154,72 +153,47 @@ async function indexPhotos(items: PhotoIndexItem[], work: IndexWork): Promise<In
   const wanted = new Map<AnalysisName, PhotoAnalyzer | Error>();
   for (const name of work.analyses ?? []) wanted.set(name, await analyzer(name).catch((error: unknown) => error as Error));
   const analysisSide = Math.max(0, ...[...wanted.values()].map((a) => (a instanceof Error ? 0 : a.longestSide)));
-  const options = { ...(side ? { modelSide: side } : {}), analysisSide };
+  const options: DecodePhotoOptions = { ...(side ? { modelSide: side } : {}), analysisSide };
   return Promise.all(items.map((item) => indexOne(item, options, embed, wanted)));
 }
 
-/** One photo through the pipeline: read + hash + decode in a decode slot, thumbnail while it waits for the model. */
+/** One photo through the pipeline: read, hash, decode and thumbnail in a decode thread, then the model and the analyses. */
 async function indexOne(item: PhotoIndexItem, options: DecodePhotoOptions, embed: boolean, wanted: Map<AnalysisName, PhotoAnalyzer | Error>): Promise<IndexItemResult> {
   const line = indexPipeline();
-  const decode = async (): Promise<DecodeOutcome> => {
-    let contentHash = item.contentHash;
-    try {
-      const photo = await decodePhoto(item.path, options, contentHash ? undefined : (bytes) => {
-        const started = performance.now();
-        contentHash = fingerprintBytes(bytes);
-        line.stats.hashMs += performance.now() - started;
-      });
-      if (photo.status === 'unsupported') return { problem: photo.problem };
-      return { photo, contentHash: contentHash! };
-    } catch (error) {
-      return { problem: toPhotoProblem(error, item.path) };
-    }
-  };
-  return line.run(decode, async (outcome, embedPixels) => {
-    if ('problem' in outcome) return failed(item.path, outcome.problem);
-    const { photo, contentHash } = outcome;
-    const writing = (async () => {
-      const started = performance.now();
-      try {
-        await writeThumbnail(contentHash, photo.thumbnailJpeg);
-        return null;
-      } catch (error) {
-        if (error instanceof LibraryDiskFullError) throw error; // the whole request fails (see writeThumbnail)
-        return toPhotoProblem(error, item.path);
-      } finally {
-        line.stats.thumbnailMs += performance.now() - started;
+  if (!init) throw new Error('not initialised');
+  const thumbnailsDir = init.thumbnailsDir;
+  return line.run(
+    () => decodePool!.decode({ path: item.path, ...(item.contentHash ? { contentHash: item.contentHash } : {}), options, thumbnailsDir }),
+    async (decoded, embedPixels) => {
+      if (decoded.status === 'disk-full') throw new LibraryDiskFullError(thumbnailsDir); // the whole request fails
+      line.stats.hashMs += decoded.hashMs;
+      if (decoded.status === 'problem') return { path: item.path, ok: false, kind: decoded.kind, reason: decoded.message, permanent: !decoded.transient };
+      line.stats.thumbnailMs += decoded.thumbnailMs;
+      const vector = embed ? await embedPixels(decoded.modelPixels) : null;
+      const analyses: Partial<Record<AnalysisName, AnalysisOutcome>> = {};
+      if (wanted.size > 0) {
+        await analysisQueue.run(async () => {
+          const started = performance.now();
+          for (const [name, runner] of wanted) {
+            if (runner instanceof Error) {
+              analyses[name] = { ok: false, reason: runner.message };
+              continue;
+            }
+            const pixels = decoded.analysisPixels ?? decoded.modelPixels;
+            try {
+              analyses[name] = { ok: true, value: await runner.analyze(pixels) };
+            } catch (error) {
+              analyses[name] = { ok: false, reason: `${name} analysis of ${item.path} failed: ${(error as Error).message}` };
+            }
+          }
+          line.stats.analysisMs += performance.now() - started;
+        });
       }
-    })();
-    writing.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-    const vector = embed ? await embedPixels(photo.modelPixels) : null;
-    const analyses: Partial<Record<AnalysisName, AnalysisOutcome>> = {};
-    if (wanted.size > 0) {
-      await analysisQueue.run(async () => {
-        const started = performance.now();
-        for (const [name, runner] of wanted) {
-          if (runner instanceof Error) {
-            analyses[name] = { ok: false, reason: runner.message };
-            continue;
-          }
-          const pixels = photo.analysisPixels ?? photo.modelPixels;
-          try {
-            analyses[name] = { ok: true, value: await runner.analyze(pixels) };
-          } catch (error) {
-            analyses[name] = { ok: false, reason: `${name} analysis of ${item.path} failed: ${(error as Error).message}` };
-          }
-        }
-        line.stats.analysisMs += performance.now() - started;
-      });
-    }
-    const thumbnailProblem = await writing;
-    if (thumbnailProblem) return failed(item.path, thumbnailProblem);
-    return { path: item.path, ok: true, contentHash, format: photo.format, width: photo.width, height: photo.height, metadata: photo.metadata, vector, analyses };
-  });
+      return { path: item.path, ok: true, contentHash: decoded.contentHash, format: decoded.format, width: decoded.width, height: decoded.height, metadata: decoded.metadata, vector, analyses };
+    },
+  );
 }
 
-function failed(filePath: string, problem: PhotoProblemError): IndexItemResult {
-  return { path: filePath, ok: false, kind: problem.kind, reason: problem.message, permanent: !problem.transient };
-}
 
 async function momentsOfVideo(item: IndexItem) {
   if (CRASH_PATTERN && item.path.includes(CRASH_PATTERN)) process.kill(process.pid, 'SIGKILL');

@@ -22,7 +22,23 @@ export const IN_CHUNK = 500;
 export async function connectDatabase(databaseDir: string, access: TableAccess = {}): Promise<lancedb.Connection> {
   if (access.readOnly && !(await fs.stat(databaseDir).then((s) => s.isDirectory(), () => false))) return lancedb.connect('memory://');
   if (!access.readOnly) await fs.mkdir(databaseDir, { recursive: true });
-  return lancedb.connect(databaseDir);
+  return lancedb.connect(databaseDir, {}, cacheSession());
+}
+
+// [Note: LanceDB cache budget]
+// Each lancedb.connect() without a session gets its own default caches: up to 6 GB of index data and
+// 1 GB of file metadata. The core opens several connections to the same database (photos, stage
+// ledger, moments, faces, text lines), each caching the metadata of every version an index pass
+// commits (one per 128 rows). One session shared by all connections, with a budget sized for the
+// largest index we serve (1M photos' HNSW-SQ, ~0.6 GB) and a small metadata cache, bounds that.
+// PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget for measurements.
+let session: lancedb.Session | undefined;
+function cacheSession(): lancedb.Session {
+  if (!session) {
+    const [indexMb, metadataMb] = (process.env.PHOTOBIND_LANCEDB_CACHE_MB ?? '768,64').split(',').map((v) => BigInt(Math.max(1, Math.round(Number(v)) || 1)));
+    session = new lancedb.Session(indexMb! * 1024n * 1024n, (metadataMb ?? 64n) * 1024n * 1024n);
+  }
+  return session;
 }
 
 /**
