@@ -167,6 +167,7 @@ async function indexOne(item: PhotoIndexItem, options: DecodePhotoOptions, embed
     async (decoded, embedPixels) => {
       if (decoded.status === 'disk-full') throw new LibraryDiskFullError(thumbnailsDir); // the whole request fails
       line.stats.hashMs += decoded.hashMs;
+      line.stats.decodeMs += decoded.decodeMs;
       if (decoded.status === 'problem') return { path: item.path, ok: false, kind: decoded.kind, reason: decoded.message, permanent: !decoded.transient };
       line.stats.thumbnailMs += decoded.thumbnailMs;
       const vector = embed ? await embedPixels(decoded.modelPixels) : null;
