@@ -30,12 +30,12 @@ export async function connectDatabase(databaseDir: string, access: TableAccess =
 // 1 GB of file metadata. The core opens several connections to the same database (photos, stage
 // ledger, moments, faces, text lines), each caching the metadata of every version an index pass
 // commits (one per 128 rows). One session shared by all connections, with a budget sized for the
-// largest index we serve (1M photos' HNSW-SQ, ~0.6 GB) and a small metadata cache, bounds that.
+// largest index we serve (1M photos' HNSW-SQ, ~0.6–0.7 GB, in a 1 GB budget) and a small metadata cache, bounds that.
 // PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget for measurements.
 let session: lancedb.Session | undefined;
 function cacheSession(): lancedb.Session {
   if (!session) {
-    const [indexMb, metadataMb] = (process.env.PHOTOBIND_LANCEDB_CACHE_MB ?? '768,64').split(',').map((v) => BigInt(Math.max(1, Math.round(Number(v)) || 1)));
+    const [indexMb, metadataMb] = (process.env.PHOTOBIND_LANCEDB_CACHE_MB ?? '1024,64').split(',').map((v) => BigInt(Math.max(1, Math.round(Number(v)) || 1)));
     session = new lancedb.Session(indexMb! * 1024n * 1024n, (metadataMb ?? 64n) * 1024n * 1024n);
   }
   return session;
