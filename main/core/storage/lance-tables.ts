@@ -28,10 +28,11 @@ export async function connectDatabase(databaseDir: string, access: TableAccess =
 // [Note: LanceDB cache budget]
 // Each lancedb.connect() without a session gets its own default caches: up to 6 GB of index data and
 // 1 GB of file metadata. The core opens several connections to the same database (photos, stage
-// ledger, moments, faces, text lines), each caching the metadata of every version an index pass
-// commits (one per 128 rows). One session shared by all connections, with a budget sized for the
-// largest index we serve (1M photos' HNSW-SQ, ~0.6–0.7 GB, in a 1 GB budget) and a small metadata cache, bounds that.
-// PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget for measurements.
+// ledger, moments, faces, text lines), each of which may cache the metadata of every version an index
+// pass commits (one per 128 rows). One session shared by all connections bounds that, with room for the
+// largest index we serve (1M photos' HNSW-SQ, ~0.6–0.7 GB, in a 1 GB budget) and a small metadata
+// cache. At 1000 photos the core measured ~160 MB with and without it; the ~4 GB seen at 10k photos
+// (issue #19) was not re-measured. PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget.
 let session: lancedb.Session | undefined;
 function cacheSession(): lancedb.Session {
   if (!session) {
