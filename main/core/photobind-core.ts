@@ -386,7 +386,8 @@ export class PhotobindCore {
       const report = await client.start();
       markTiming('model-ready');
       // For `photobind status`, which reads it instead of starting a process ([Note: status without the model process]).
-      if (clip) await writeDeviceState(this.layout.deviceState, report, device);
+      // A reading command writes nothing ([Note: read-only library access]); the next writer records it.
+      if (clip && !this.options.readOnly) await writeDeviceState(this.layout.deviceState, report, device);
       this.modelClientClip = clipId;
       return client;
     })();

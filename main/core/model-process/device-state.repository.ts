@@ -1,8 +1,9 @@
 // The device the model process last started on, kept in the library so `photobind status` can report it without starting one.
 // [Note: status without the model process]
 // Which device really works (CUDA, WebGPU, CPU, with the reasons for each fallback) is only known by
-// loading a model on it, which costs seconds. Every model process the core starts records its report
-// here; `photobind status` reads it (with when it was checked and for which device setting) and starts
+// loading a model on it, which costs seconds. Every model process a writer starts (`index`, the app,
+// `serve`; readers write nothing, see [Note: read-only library access]) records its report here;
+// `photobind status` reads it (with when it was checked and for which device setting) and starts
 // nothing. A library whose model process never ran says so instead of guessing.
 import fs from 'node:fs/promises';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
