@@ -43,7 +43,10 @@ export class RouterState {
   start(): () => void {
     const onpop = () => void this.apply(parseRoute(location.hash));
     window.addEventListener('popstate', onpop);
-    void this.apply(parseRoute(location.hash));
+    // The address the page loaded with. A bare '#/' names nothing to open: it must not undo what the person
+    // did while the app was still loading (a search typed before the grid's first page arrived).
+    const loaded = parseRoute(location.hash);
+    if (loaded.kind !== 'home') void this.apply(loaded);
     const stop = $effect.root(() => {
       $effect(() => {
         const route = this.current();

@@ -94,6 +94,20 @@ describe('SearchState with a hand-written client (timing)', () => {
     expect(changes).toBe(1);
   });
 
+  it('clearing the box while a search is on its way stops the spinner', async () => {
+    const { client, queries } = timedClient();
+    const search = new SearchState(client, () => {});
+    search.setText('dog');
+    search.submit();
+    expect(search.loading).toBe(true);
+    search.clear();
+    expect(queries[0]!.signal?.aborted).toBe(true);
+    queries[0]!.reply.resolve(answer('dog'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(search.loading).toBe(false);
+    expect(search.hits).toEqual([]);
+  });
+
   it('a superseded search that fails later leaves no error behind', async () => {
     const { client, queries } = timedClient();
     const search = new SearchState(client, () => {});

@@ -113,6 +113,9 @@ export class SearchState {
   private cancel(): void {
     this.inFlight?.abort();
     this.inFlight = undefined;
+    // The cancelled search's own `finally` no longer owns the spinner (inFlight moved on): stop it here,
+    // or clearing the box while a search runs leaves "Searching" up for good. run() sets it again.
+    this.loading = false;
   }
 
   private async run(): Promise<void> {
