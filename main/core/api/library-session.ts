@@ -30,8 +30,8 @@ export interface LibrarySessionOptions {
 
 export const DEMO_ALBUM_FOLDER = 'demo-album';
 export const DEMO_MODEL_SET = 'toy';
-/** While indexing, windows are told about new photos at most this often. */
-const LIVE_UPDATE_MS = 4000;
+/** While indexing, windows are told about newly committed photos at most this often. */
+const LIVE_UPDATE_MS = 1500;
 /** Model-switch progress goes out at most this often. */
 const SWITCH_PROGRESS_MS = 1000;
 
@@ -141,13 +141,15 @@ export class LibrarySession {
       if (online.length === 0) throw new ApiError('bad-folder', roots.length === 1 ? `The folder ${roots[0]} is not there any more (drive unplugged?); its photos are kept.` : 'None of the library folders can be reached right now.', true);
       return core.index.index(online, {
         signal,
-        onProgress: (p) => {
-          reporter.progress(p);
-          // Photos show up while a long run goes on, not only at its end.
-          if (p.phase === 'indexing' && Date.now() - this.lastLiveUpdate > LIVE_UPDATE_MS) {
-            this.lastLiveUpdate = Date.now();
-            this.libraryChanged(0);
-          }
+        onProgress: (p) => reporter.progress(p),
+        // Photos show up while a long run goes on, not only at its end: each commit of rows sends the new
+        // overview (counts, stages) before the pass goes on, so the sidebar's count follows the grid's photos.
+        // (It used to be a 4 s throttle on progress, whose first event came before any row was committed.)
+        onCommitted: async () => {
+          // Commits close together: the latest count goes out a moment later instead (never left stale).
+          if (Date.now() - this.lastLiveUpdate < LIVE_UPDATE_MS) return this.libraryChanged(LIVE_UPDATE_MS);
+          this.lastLiveUpdate = Date.now();
+          await this.emitLibraryChanged();
         },
       });
     });
@@ -274,13 +276,16 @@ export class LibrarySession {
   libraryChanged(delayMs = 300): void {
     this.coreValue.catalog.invalidate();
     clearTimeout(this.changeTimer);
-    this.changeTimer = setTimeout(() => {
-      if (this.closed) return;
-      this.overview().then(
-        (overview) => this.events.emit('onDidChangeLibrary', overview),
-        (error: unknown) => this.log(`photobind: could not read the library overview: ${(error as Error).message}`),
-      );
-    }, delayMs);
+    this.changeTimer = setTimeout(() => void this.emitLibraryChanged(), delayMs);
+  }
+
+  private async emitLibraryChanged(): Promise<void> {
+    if (this.closed) return;
+    this.coreValue.catalog.invalidate();
+    await this.overview().then(
+      (overview) => this.events.emit('onDidChangeLibrary', overview),
+      (error: unknown) => this.log(`photobind: could not read the library overview: ${(error as Error).message}`),
+    );
   }
 
   /** (Re)starts the watcher over the current roots, after index jobs so both do not index the same files. */

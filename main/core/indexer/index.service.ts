@@ -61,6 +61,8 @@ export interface IndexOptions {
   batchSize?: number;
   /** Rows buffered before one LanceDB commit (fewer commits, fewer fragments). */
   flushEvery?: number;
+  /** After each commit of photo rows (awaited): the rows are listed now, so front ends can recount. */
+  onCommitted?: (rows: number) => Promise<void> | void;
 }
 
 export interface IndexSummary {
@@ -261,6 +263,7 @@ export class IndexService {
       // After the rows: a kill in between only makes the next pass read these sidecars again.
       await this.recordSidecars(rows.flatMap((row) => byPath.get(row.path) ?? []), sidecars);
       await this.writePending(work.length - done);
+      if (rows.length) await options.onCommitted?.(rows.length);
     };
     const advance = (count: number) => {
       done += count;
