@@ -20,8 +20,17 @@ export const IndexSummarySchema = z.object({
   unchanged: z.number(),
   removed: z.number(),
   failed: z.number(),
+  /** Photos listed earlier whose sidecar changed: their details were read again (no model work). */
+  metadataRead: z.number(),
+  /** Photos listed earlier that got their search vector in this pass (the embed stage catching up). */
+  embedded: z.number(),
+  /** Photos whose analysis stage ('text', 'faces') ran in this pass, by stage. */
+  analysed: z.record(z.string(), z.number()),
+  /** Why the photos were listed without being made searchable (the search model is missing), or null. */
+  searchModelMissing: z.string().nullable(),
   seconds: z.number(),
 });
+export type IndexSummaryInfo = z.infer<typeof IndexSummarySchema>;
 
 export const IndexJobStateSchema = z.object({
   job: IndexJobSchema,

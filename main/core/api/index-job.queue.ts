@@ -98,9 +98,11 @@ export class IndexJobQueue {
       };
       try {
         const summary = await run(reporter, controller.signal);
-        const { scanned, indexed, reused, unchanged, removed, failed, seconds } = summary;
+        const { scanned, indexed, reused, unchanged, removed, failed, metadataRead, embedded, analysed, searchModelMissing, seconds } = summary;
         const progress = { ...state.progress, phase: 'done' as const, etaSeconds: 0 };
-        state = { ...state, state: 'done', stage: 'done', progress, summary: { scanned, indexed, reused, unchanged, removed, failed, seconds } };
+        // The catch-up counts go along, so a pass that only embedded or analysed photos can say what it did.
+        const info = { scanned, indexed, reused, unchanged, removed, failed, metadataRead, embedded, analysed: { ...analysed }, searchModelMissing, seconds };
+        state = { ...state, state: 'done', stage: 'done', progress, summary: info };
       } catch (error) {
         const cancelled = controller.signal.aborted;
         state = { ...state, state: cancelled ? 'cancelled' : 'failed', stage: 'done', error: cancelled ? null : toApiError(error).toData() };
