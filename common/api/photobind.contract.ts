@@ -58,7 +58,7 @@ export { ApiError } from './api-error.ts';
 export type { AlbumSummary } from './contract/albums.contract.ts';
 export type { ChatMessage } from './contract/chat.contract.ts';
 export type { IndexJob, IndexJobState, IndexSummaryInfo } from './contract/indexing.contract.ts';
-export type { LibraryFacets, LibraryOverview, RootInfo } from './contract/library.contract.ts';
+export type { LibraryFacets, LibraryOverview, RootInfo, StageCounts } from './contract/library.contract.ts';
 export type { ModelDownloadState, ModelInfo } from './contract/models.contract.ts';
 export type { Person, PhotoFace } from './contract/people.contract.ts';
 export type { SearchQueryFilters } from './contract/search.contract.ts';

@@ -21,8 +21,16 @@ export const StageCountsSchema = z.object({
   done: z.number().int(),
   pending: z.number().int(),
   failed: z.number().int(),
-  /** Why pending photos wait (the model is not installed, the stage is off), when they do. */
+  /** Why pending photos wait (the model is not installed, the stage is off), when they do, in the CLI's words. */
   note: z.string().optional(),
+  /** The same reason as data: the app words it itself and points to its own actions (never CLI commands). */
+  wait: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('model-missing'), model: z.string() }),
+      z.object({ kind: z.literal('switched-off'), setting: z.enum(['auto-caption', 'faces']) }),
+      z.object({ kind: z.literal('reinstall') }),
+    ])
+    .optional(),
 });
 export type StageCounts = z.infer<typeof StageCountsSchema>;
 

@@ -17,7 +17,7 @@ export class FacesStage implements AnalysisStage {
 
   readiness(): Promise<StageReadiness> {
     // The weights ship inside the face-api package: nothing to install, only the switch.
-    if (!this.enabled()) return Promise.resolve({ ready: false, reason: 'Face grouping is off (photobind people on).', off: true });
+    if (!this.enabled()) return Promise.resolve({ ready: false, reason: 'Face grouping is off (photobind people on).', off: true, wait: { kind: 'switched-off', setting: 'faces' } });
     return Promise.resolve({ ready: true, spec: { id: FACE_MODEL_ID }, modelKey: FACE_MODEL_ID });
   }
 

@@ -32,7 +32,22 @@ export type StageName = (typeof STAGE_NAMES)[number];
 /** Whether an analysis stage can run now, with what, or why not. */
 export type StageReadiness =
   | { ready: true; spec: AnalyzerSpec; /** The model's id@revision: results of another key are stale. */ modelKey: string }
-  | { ready: false; /** A sentence a user can act on (e.g. how to install the model), or that it is switched off. */ reason: string; off: boolean };
+  | {
+      ready: false;
+      /** A sentence a CLI user can act on (e.g. how to install the model), or that it is switched off. */ reason: string;
+      off: boolean;
+      /** The same, as data each front end words for itself (see StageWait). */
+      wait: StageWait;
+    };
+
+/**
+ * Why a stage's photos wait, as data: the CLI prints `note` (its commands), the app words `wait` itself and
+ * points to its own actions (the models banner's Download and Import), never to a terminal.
+ */
+export type StageWait =
+  | { kind: 'model-missing'; model: string }
+  | { kind: 'switched-off'; setting: 'auto-caption' | 'faces' }
+  | { kind: 'reinstall' };
 
 /**
  * An analysis stage (text in photos, faces): run by the model process on the decoded photo (an analyzer
@@ -54,8 +69,10 @@ export interface StageCounts {
   done: number;
   pending: number;
   failed: number;
-  /** Why pending photos are not being processed now (model not installed, switched off), if so. */
+  /** Why pending photos are not being processed now (model not installed, switched off), in the CLI's words. */
   note?: string;
+  /** The same reason as data, for front ends that word it themselves (the app). */
+  wait?: StageWait;
 }
 
 /** A failed analysis is retried this many times (once per pass) before it waits for the file to change. */

@@ -1,4 +1,5 @@
-// Per-stage counts (done, pending, failed) for `photobind status --json` and the app's stage list.
+// Per-stage counts (done, pending, failed) for `photobind status --json` and the app's stage list; why a stage
+// waits comes twice: `note` in the CLI's words, `wait` as data the app words itself (StageWait).
 // See [Note: the stage pipeline] for what each stage's state is made of.
 import type { PhotoStoreRepository } from '../storage/photo-store.repository.ts';
 import type { StageLedgerRepository } from '../storage/stage-ledger.repository.ts';
@@ -36,13 +37,13 @@ export class StageStatusService {
         done: counts.embedded,
         pending: counts.photos - counts.embedded + s.pendingFiles,
         failed: 0,
-        ...(s.searchModelProblem ? { note: s.searchModelProblem } : {}),
+        ...(s.searchModelProblem ? { note: s.searchModelProblem, wait: { kind: 'model-missing', model: s.searchModel } } : {}),
       },
       caption: {
         done: counts.captioned,
         pending: s.autoCaption ? counts.photos - counts.captioned : 0,
         failed: 0,
-        ...(s.autoCaption ? {} : { note: 'Automatic captions are off (photobind caption --auto on).' }),
+        ...(s.autoCaption ? {} : { note: 'Automatic captions are off (photobind caption --auto on).', wait: { kind: 'switched-off', setting: 'auto-caption' } }),
       },
     };
     if (s.analysisStages.length === 0) return result;
@@ -63,7 +64,7 @@ export class StageStatusService {
         done,
         failed,
         pending: readiness.ready || !readiness.off ? contents.length - done - failed : 0,
-        ...(readiness.ready ? {} : { note: readiness.reason }),
+        ...(readiness.ready ? {} : { note: readiness.reason, wait: readiness.wait }),
       };
     }
     return result;

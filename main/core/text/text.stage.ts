@@ -24,7 +24,12 @@ export class TextStage implements AnalysisStage {
       findTextModelFiles(folder);
       return Promise.resolve({ ready: true, spec: { id: TEXT_MODEL_ID }, modelKey: `${TEXT_MODEL_ID}@${bundledTextModelRevision()}` });
     } catch (error) {
-      return Promise.resolve({ ready: false, off: false, reason: `The text model that ships with Photobind is missing (${(error as Error).message}); reinstall Photobind (npm install) to read text in photos.` });
+      return Promise.resolve({
+        ready: false,
+        off: false,
+        wait: { kind: 'reinstall' },
+        reason: `The text model that ships with Photobind is missing (${(error as Error).message}); reinstall Photobind (npm install) to read text in photos.`,
+      });
     }
   }
 
