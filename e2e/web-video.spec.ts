@@ -58,6 +58,12 @@ test('searching a toy video\'s second scene opens the video at that moment, with
   await search.press('Enter');
   // The video is the search's best match (its second scene's moment).
   await expect(tiles.first()).toHaveAttribute('data-file', path.basename(seeded.toy.file), { timeout: 90_000 });
+  // The tile says it is a video, how long, and the matching moment's time (in its label and on the thumbnail).
+  await expect(tiles.first()).toHaveAttribute('data-kind', 'video');
+  await expect(tiles.first()).toHaveAttribute('aria-label', /^Video, \d+:\d\d, moment at \d+:\d\d: /);
+  await expect(tiles.first().getByTestId('tile-video')).toHaveText(/^at \d+:\d\d$/);
+  const tileMoment = /moment at (\d+):(\d\d)/.exec((await tiles.first().getAttribute('aria-label'))!)!;
+  const tileSeconds = Number(tileMoment[1]) * 60 + Number(tileMoment[2]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'video-search-results.png') });
   const stage = page.getByTestId('video-stage');
   await expect(async () => {
@@ -77,6 +83,8 @@ test('searching a toy video\'s second scene opens the video at that moment, with
   expect(opened.error).toBeNull();
   expect(opened.time).toBeGreaterThanOrEqual(second.start);
   expect(opened.time).toBeLessThan(second.end);
+  // The tile's moment is the one the player opened at (rounded to the second).
+  expect(Math.abs(tileSeconds - startAt)).toBeLessThanOrEqual(1);
   // The matching moments are marked on the timeline; the best one is where the player opened.
   const marks = page.getByTestId('moment-marks').getByRole('button');
   await expect(marks.first()).toBeVisible();
@@ -128,8 +136,24 @@ test('a live photo is one still with a Live badge that plays its motion', async 
   await search.fill('');
   await search.press('Enter');
   await expect(page.getByRole('button', { name: 'All photos 11' })).toBeVisible();
-  await page.getByRole('combobox').filter({ hasText: 'All folders' }).selectOption({ label: 'album/live' });
-  const tiles = page.getByRole('listbox', { name: 'Photos' }).getByRole('option');
+  // In the library, a video's tile shows a play icon and its length ("Video, 0:03" for the 3 s HEVC clip);
+  // the live photo's tile a small "Live" badge.
+  const folders = page.getByRole('combobox').filter({ hasText: 'All folders' });
+  await folders.selectOption({ label: 'album/videos' });
+  const grid = page.getByRole('listbox', { name: 'Photos' });
+  await expect(grid.getByRole('option')).toHaveCount(2);
+  const hevcTile = grid.locator(`[data-file="${path.basename(seeded.hevc.file)}"]`);
+  await expect(hevcTile).toHaveAttribute('aria-label', new RegExp(`^Video, 0:03: ${path.basename(seeded.hevc.file).replace('.', '\\.')}`));
+  await expect(hevcTile.getByTestId('tile-video')).toHaveText('0:03');
+  await expect(grid.locator('[data-kind="video"]')).toHaveCount(2);
+  await expect(grid.getByTestId('tile-video')).toHaveText([/^\d+:\d\d$/, /^\d+:\d\d$/]);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'video-tiles.png') });
+  await folders.selectOption({ label: 'album/live' });
+  const tiles = grid.getByRole('option');
   await expect(tiles).toHaveCount(1);
   await expect(tiles.first()).toHaveAttribute('data-file', 'IMG_0001.JPG');
+  await expect(tiles.first()).toHaveAttribute('data-kind', 'live');
+  await expect(tiles.first().getByTestId('tile-live')).toHaveText('Live');
+  await expect(tiles.first()).toHaveAttribute('aria-label', /^Live photo: IMG_0001\.JPG/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'live-photo-tile.png') });
 });

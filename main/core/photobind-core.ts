@@ -49,6 +49,7 @@ import { PhotoRemovalService } from './library/photo-removal.service.ts';
 import { RemovedPhotosRepository } from './storage/removed-photos.repository.ts';
 import { thumbnailPath } from './library/thumbnail-path.ts';
 import { VideoPlaybackService } from './video/video-playback.service.ts';
+import { MediaBadgesService } from './video/media-badges.service.ts';
 import { MomentService } from './video/moment.service.ts';
 
 export interface OpenLibraryOptions {
@@ -88,6 +89,8 @@ export class PhotobindCore {
   readonly videos: VideoMomentsService;
   /** Playing videos (straight or from a transcoded preview), live photos' motion, frames at moments ([Note: playing videos]). */
   readonly playback: VideoPlaybackService;
+  /** Grid tiles' badges: a video's duration, a live photo's Live. */
+  readonly mediaBadges: MediaBadgesService;
   /** Captions and questions about a moment of a video (its frame at a time). */
   readonly moment: MomentService;
   private readonly videoIndex: VideoIndexService;
@@ -173,7 +176,9 @@ export class PhotobindCore {
     this.reembed = new ReembedService(store, this.index, () => this.switchModels(), () => this.afterSwitch());
     this.captions = new CaptionService(store, () => this.photoCaptioner(), modelSet.caption, () => this.settings, layout.root);
     this.ask = new AskService(store, this.captions, this.search, () => this.models(), new ConversationRepository(layout.conversations), peopleLookup, this.text);
-    this.playback = new VideoPlaybackService(path.join(layout.root, 'cache'), { photosWithContent: (hash) => this.library.photosWithContent(hash), videoFacts: (hash) => moments.facts(hash) });
+    const playbackLibrary = { photosWithContent: (hash: string) => this.library.photosWithContent(hash), videoFacts: (hash: string) => moments.facts(hash) };
+    this.playback = new VideoPlaybackService(path.join(layout.root, 'cache'), playbackLibrary);
+    this.mediaBadges = new MediaBadgesService(playbackLibrary);
     this.moment = new MomentService(this.playback, {
       item: async (videoPath) => {
         const stored = await findStoredPath(videoPath, async (p) => (await store.getPhoto(p)) !== null);

@@ -31,6 +31,21 @@ export const videoMethods = {
     z.object({ motion: z.object({ kind: z.enum(['paired', 'embedded']) }).nullable() }),
     'A still\'s motion (a live photo\'s paired video, or a motion photo\'s embedded MP4), made playable from media route `motion`; null when it has none.',
   ),
+  badges: method(
+    z.object({ contentHashes: z.array(HashSchema).max(1000) }),
+    z.object({
+      badges: z.array(
+        z.object({
+          contentHash: z.string(),
+          /** A video's length in seconds; null for a still or a video not measured yet. */
+          duration: z.number().nullable(),
+          /** A live photo (paired video) or motion photo (embedded MP4). */
+          live: z.boolean(),
+        }),
+      ),
+    }),
+    'What grid tiles show beside their thumbnails: a video\'s duration, a live or motion photo\'s Live badge (one call per page of tiles).',
+  ),
   captionMoment: method(
     z.object({ path: z.string().min(1).max(4096), time: z.number().min(0) }),
     z.object({ caption: z.string(), time: z.number() }),

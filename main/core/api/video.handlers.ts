@@ -36,6 +36,11 @@ export function videoHandlers(session: LibrarySession): PhotobindHandlers['video
       return { motion: motion ? { kind: motion.kind } : null };
     },
 
+    async badges({ contentHashes }) {
+      const core = await session.core();
+      return { badges: await core.mediaBadges.badges(contentHashes) };
+    },
+
     async captionMoment({ path, time }) {
       const core = await session.core();
       const video = await libraryPhoto(core, path);

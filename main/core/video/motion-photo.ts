@@ -111,6 +111,31 @@ export async function motionOf(stillPath: string): Promise<MotionSource | null> 
   return motion ? { kind: 'embedded', file: stillPath, motion } : null;
 }
 
+/** Bytes read from a JPEG's start to see whether its XMP flags an embedded video (for grid badges). */
+const MOTION_HINT_BYTES = 256 * 1024;
+
+/**
+ * Whether a still has motion, cheaply enough for every tile of a grid page: a paired video by name (`names`:
+ * its folder's entries, read once per folder by the caller), else an embedded MP4 flagged in the XMP near the
+ * file's start (the offset is checked only when it plays, by motionOf). Samsung's marker-only files are missed.
+ */
+export async function hasMotionHint(stillPath: string, names: readonly string[]): Promise<boolean> {
+  const ext = path.extname(stillPath).toLowerCase();
+  if (!STILL_EXTENSIONS.has(ext)) return false;
+  const base = baseOf(path.basename(stillPath));
+  if (names.some((n) => MOTION_EXTENSIONS.has(path.extname(n).toLowerCase()) && baseOf(n) === base)) return true;
+  if (ext !== '.jpg' && ext !== '.jpeg') return false;
+  const handle = await fs.open(stillPath, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(MOTION_HINT_BYTES), 0, MOTION_HINT_BYTES, 0);
+    const xmp = xmpPacket(buffer.subarray(0, bytesRead));
+    return xmp !== null && (/MicroVideoOffset(?:="|>)\d+/.test(xmp) || /(MicroVideo|MotionPhoto)(?:="|>)1/.test(xmp) || /Item:Semantic="MotionPhoto"/.test(xmp));
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Copies a motion photo's embedded MP4 into `outFile` (written whole, then renamed). */
 export async function extractEmbeddedMotion(jpegPath: string, motion: EmbeddedMotion, outFile: string): Promise<string> {
   const handle = await fs.open(jpegPath, 'r');

@@ -17,6 +17,7 @@ import { RouterState } from './router.svelte.ts';
 import { ThemeState } from './theme.svelte.ts';
 import { ViewerState } from './viewer.svelte.ts';
 import { VideoState } from './video.svelte.ts';
+import { TileBadgesState } from './tile-badges.svelte.ts';
 
 export type Dialog = 'add-folder' | 'settings' | 'problems' | 'people';
 
@@ -37,6 +38,8 @@ export class AppState {
   readonly places: PlacesState;
   readonly models: ModelsState;
   readonly video: VideoState;
+  /** Grid tiles' badges: a video's duration, a live photo's Live. */
+  readonly tileBadges: TileBadgesState;
   readonly theme = new ThemeState();
   dialog = $state<Dialog | null>(null);
   /** Where the keyboard focus should go next ("/" → search, Esc from the viewer → grid); n makes repeats count. */
@@ -69,6 +72,7 @@ export class AppState {
     });
     this.models = new ModelsState(api);
     this.video = new VideoState(api);
+    this.tileBadges = new TileBadgesState(api);
     api.on('onDidChangeLibrary', () => {
       this.gallery.refresh();
       this.search.refresh();
