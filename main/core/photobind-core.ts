@@ -279,16 +279,23 @@ export class PhotobindCore {
    * [Note: read-only library access]
    * A reading command (search, similar, status, info, problems, ask) opens the library as it is: it
    * takes no lock, so it runs while the app or an `index` holds the library ([Note: one writer per
-   * library]), and it writes nothing — no folder or settings file is created, a `--models` choice is used
-   * for this run without being remembered, leftover tables are not cleaned (they may be a writer's work
+   * library]), and it writes nothing to the store — no folder or settings file is created, and the one
+   * write it may do is the promise of `--models` ("remembered per library"): a different set named for an
+   * existing library is saved in its settings file (an atomic replace of a small JSON file, which the
+   * next writer reads; a new library is not created for it). Leftover tables are not cleaned (they may be a writer's work
    * in progress), no search model is adopted and no weights' revision is recorded, and a table that does
    * not exist yet is read as empty (lance-tables.ts). What a writer would have fixed on open waits for
    * the next writer: vectors of rebuilt weights are retired by the next `index`, not by a search.
    */
   private static async openReadOnly(options: OpenLibraryOptions): Promise<PhotobindCore> {
     const layout = libraryLayout(options.libraryDir);
-    const remembered = await new LibrarySettingsRepository(layout.settings).read();
-    const settings = options.modelSet ? { ...remembered, modelSet: options.modelSet } : remembered;
+    const settingsRepo = new LibrarySettingsRepository(layout.settings);
+    const remembered = await settingsRepo.read();
+    let settings = options.modelSet ? { ...remembered, modelSet: options.modelSet } : remembered;
+    if (options.modelSet && options.modelSet !== remembered.modelSet && (await settingsRepo.exists())) {
+      getModelSet(options.modelSet); // validate before remembering
+      settings = await settingsRepo.update((s) => ({ ...s, modelSet: options.modelSet! }));
+    }
     const access = { readOnly: true };
     const store = await PhotoStoreRepository.open(layout.database, access);
     store.setDimensionHint(searchModelDimension(store.searchModelId ?? getModelSet(settings.modelSet).clip));

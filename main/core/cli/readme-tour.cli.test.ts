@@ -108,11 +108,12 @@ beforeAll(async () => {
     PHOTOBIND_LIBRARY: '', // unset: the tour uses the default library
     PHOTOBIND_HUB_URL: hub.url,
   };
-  // The user's photos: an album of a trip and one photo of their dog, in ~/Pictures.
+  // The user's photos: an album of a trip, one photo of their dog and one they remove, in ~/Pictures.
   const trip = path.join(home, 'Pictures', 'Trip');
   const rendered = await renderDemoAlbum({ outDir: trip, count: 12, seed: 11 });
   await fs.rm(rendered.manifestPath);
   await fs.copyFile(rendered.files[0]!, path.join(home, 'Pictures', 'rex.jpg'));
+  await renderDemoAlbum({ outDir: path.join(home, '.cache', 'one'), count: 1, seed: 12 }).then((one) => fs.rename(one.files[0]!, path.join(home, 'Pictures', 'blurry.jpg')));
   // `models import ~/usb/clip-vit-base-patch32`: a model folder copied from another computer.
   await writeFolder(path.join(home, 'usb', 'clip-vit-base-patch32'), await twinAsHub('Xenova/clip-vit-base-patch32', ['q8']));
 }, 120_000);

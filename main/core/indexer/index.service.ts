@@ -253,12 +253,15 @@ export class IndexService {
     let buffer: StoredPhoto[] = [];
     let lastFlush = Date.now();
     // Commit every `flushEvery` rows or every 2 s, whichever comes first: few commits, little lost on a kill.
-    const due = () => buffer.length >= flushEvery || (buffer.length > 0 && Date.now() - lastFlush > 2000);
+    // The first rows are committed at once, so a new folder's first photos show within seconds.
+    let committed = false;
+    const due = () => buffer.length >= flushEvery || (buffer.length > 0 && (!committed || Date.now() - lastFlush > 2000));
     const byPath = new Map(work.map((file) => [file.path, file]));
     const flush = async () => {
       const rows = buffer;
       buffer = [];
       lastFlush = Date.now();
+      if (rows.length) committed = true;
       await this.store.upsertPhotos(rows);
       // After the rows: a kill in between only makes the next pass read these sidecars again.
       await this.recordSidecars(rows.flatMap((row) => byPath.get(row.path) ?? []), sidecars);
@@ -327,7 +330,11 @@ export class IndexService {
       if (due()) await flush();
       await this.saveAnalyses(ready, analysed, summary, flush);
     };
+    // The first batches are small (2, 4, 8, … up to batchSize): a new folder's first photos come back from
+    // the model process in seconds, not after a whole batch of 12 MP photos is decoded.
+    let batchLimit = Math.min(2, batchSize);
     const launch = async (items: Array<PhotoIndexItem & { file: ScannedFile }>) => {
+      batchLimit = Math.min(batchSize, batchLimit * 2);
       // Backpressure: a few batches in flight, so the model process decodes the next photos while its
       // model embeds these (see [Note: indexing at the model's pace]); more would only hold memory.
       while (inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
@@ -344,7 +351,7 @@ export class IndexService {
         const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
         if (previous) previousRows.set(file.path, previous);
         batch.push({ path: file.path, file });
-        if (batch.length >= batchSize) {
+        if (batch.length >= batchLimit) {
           await launch(batch);
           batch = [];
         }
@@ -383,7 +390,7 @@ export class IndexService {
       const previous = stamps.has(file.path) ? await this.store.getPhoto(file.path) : null;
       if (previous) previousRows.set(file.path, previous);
       batch.push({ path: file.path, contentHash, file });
-      if (batch.length >= batchSize) {
+      if (batch.length >= batchLimit) {
         await launch(batch);
         batch = [];
       }

@@ -215,11 +215,14 @@ export interface NamedPlace {
 
 /** The populated places of the world: nearest to a position, or by name. */
 export class PlaceDirectory {
-  private readonly tree: UnitSphereTree;
+  private sphereTree: UnitSphereTree | undefined;
   private namesIndex: Map<string, number> | undefined;
 
-  constructor(private readonly table: CityTable) {
-    this.tree = new UnitSphereTree(table.lat, table.lon);
+  constructor(private readonly table: CityTable) {}
+
+  /** Built on the first position lookup: a search that only looks a name up never pays for it. */
+  private get tree(): UnitSphereTree {
+    return (this.sphereTree ??= new UnitSphereTree(this.table.lat, this.table.lon));
   }
 
   get size(): number {

@@ -96,7 +96,8 @@ describe.runIf(hasToySearch)('GalleryState over the real API', () => {
     api.clearCalls();
     search.setText('two black dogs on a street at night'); // a subject the demo album has
     search.submit();
-    await vi.waitFor(() => expect(search.answered).toBe('two black dogs on a street at night'));
+    // A real search on the toy models (its first may load the place names: "at night"), so not the 1 s default.
+    await vi.waitFor(() => expect(search.answered).toBe('two black dogs on a street at night'), { timeout: 30_000 });
     expect(search.hits.length).toBeGreaterThan(0);
     expect(gallery.showingSearch).toBe(true);
     expect(gallery.count).toBe(search.hits.length);
