@@ -60,8 +60,7 @@ describe('reading commands while another process holds the library', () => {
     const env = { PHOTOBIND_LIBRARY: library };
     const runs = await Promise.all([
       runPhotobind(['search', 'a red car', '--models', 'toy', '--json'], env),
-      // Another model set for this run only: it is not remembered (the settings file stays as it was).
-      runPhotobind(['status', '--models', 'toy-multilingual', '--json'], env),
+      runPhotobind(['status', '--models', 'toy', '--json'], env),
       runPhotobind(['info', files[0]!, '--models', 'toy', '--json'], env),
       runPhotobind(['problems', '--models', 'toy', '--json'], env),
       runPhotobind(['similar', files[1]!, '--models', 'toy', '--json'], env),
@@ -75,6 +74,14 @@ describe('reading commands while another process holds the library', () => {
     expect((problems as Array<{ path: string }>).map((p) => p.path)).toEqual([path.join(album, 'broken.jpg')]);
     expect((similar as Array<{ path: string }>)[0]!.path).toBe(files[1]);
     expect(await snapshot(library)).toEqual(before);
+
+    // Another model set named on a reading command is remembered for the library (README: "--models SET …
+    // remembered per library"): its settings file is the one thing written, nothing of the store.
+    const other = await runPhotobind(['status', '--models', 'toy-multilingual', '--json'], env);
+    expect([other.code, quiet(other.stderr)]).toEqual([0, '']);
+    const changed = (await snapshot(library)).filter((entry) => !before.includes(entry)).map((entry) => entry.split(' ')[0]);
+    expect(changed).toEqual(['settings.json']);
+    expect(JSON.parse(await fs.readFile(path.join(library, 'settings.json'), 'utf8'))).toMatchObject({ modelSet: 'toy-multilingual' });
   }, 300_000);
 
   it('a library that does not exist yet is read as empty and not created', async () => {
