@@ -139,7 +139,7 @@ export class LibrarySession {
       const online: string[] = [];
       for (const root of roots) if (await isDirectory(root)) online.push(root);
       if (online.length === 0) throw new ApiError('bad-folder', roots.length === 1 ? `The folder ${roots[0]} is not there any more (drive unplugged?); its photos are kept.` : 'None of the library folders can be reached right now.', true);
-      return core.index.index(online, {
+      const summary = await core.index.index(online, {
         signal,
         onProgress: (p) => reporter.progress(p),
         // Photos show up while a long run goes on, not only at its end: each commit of rows sends the new
@@ -152,6 +152,10 @@ export class LibrarySession {
           await this.emitLibraryChanged();
         },
       });
+      // The last commit's count goes out before the job says it is done (a deferred one may still be waiting).
+      this.lastLiveUpdate = Date.now();
+      await this.emitLibraryChanged();
+      return summary;
     });
   }
 

@@ -4,6 +4,7 @@ import type { PhotobindCore } from '../photobind-core.ts';
 import { acquireLibraryLock, lockHolderName } from '../library/library-lock.ts';
 import { chooseLibrary, type LibraryChoice } from '../library/library-location.ts';
 import { markTiming } from '../timing-trace.ts';
+import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
 
 export interface GlobalOptions {
   library?: string;
@@ -89,6 +90,9 @@ export async function withCore<T>(options: GlobalOptions, body: (core: Photobind
     } finally {
       await core.close();
     }
+  } catch (error) {
+    // Any write that found the disk full (a table's commit, a thumbnail) reads as the one sentence.
+    throw isDiskFull(error) && !(error instanceof LibraryDiskFullError) ? new LibraryDiskFullError(libraryFor(options, extra).dir, { cause: error }) : error;
   } finally {
     await lock?.release();
   }
