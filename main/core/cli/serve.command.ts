@@ -54,16 +54,19 @@ export function registerServeCommand(program: Command): void {
         throw error.code === 'EADDRINUSE' ? new Error(`Port ${flags.port} is in use; pick another with --port, or --port 0 for any free one.`) : error;
       });
       const library = (await session.core()).layout.root;
+      // Listening for Ctrl-C / SIGTERM before the URL is printed: a script that stops the server as soon as it
+      // reads the URL must not find the default action (killed mid-way) still in place.
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
       if (options.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, library }) + '\n');
       else {
         process.stdout.write(`${server.url}\n`);
         log(`Photobind is running for the library ${library}. Open the link above; press Ctrl-C to stop.`);
       }
       if (flags.open) openInBrowser(server.url);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopped;
       log('Stopping…');
       await server.close();
       await session.close();

@@ -10,6 +10,12 @@ export function registerWatchCommand(program: Command): void {
     .option('--poll', 'check folders periodically instead of native watching (network shares)')
     .action(async (flags: { poll?: boolean }, command: Command) => {
       const options = globalOptions(command);
+      // Listening for Ctrl-C / SIGTERM before anything is printed: a script that stops the watch as soon as it
+      // reads its first line must not find the default action (killed mid-way) still in place.
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
       await withCore(options, async (core) => {
         const roots = core.settings.roots;
         if (roots.length === 0) throw new Error('The library has no folders yet; add one with `photobind index FOLDER`.');
@@ -43,10 +49,7 @@ export function registerWatchCommand(program: Command): void {
               if (!stopSwitch.signal.aborted) say('error', { message: `Re-embedding with ${core.modelSet.clip} stopped: ${error.message}` });
             })
           : Promise.resolve();
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stopped;
         stopSwitch.abort(); // what was re-embedded is kept; the next run goes on from there
         await switching;
         await watcher.stop();
