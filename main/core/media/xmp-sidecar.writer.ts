@@ -223,11 +223,7 @@ export function updateXmpText(text: string, fields: SidecarFields): { text: stri
       }
     }
   }
-  // Apply from the end so earlier offsets stay valid; at one offset, a removal goes before an insertion.
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const edit of edits) out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
-  return { text: out, descriptionWritten: wantDescription && Boolean(cleanText(newFields.description ?? '')) };
+  return { text: applyEdits(text, edits), descriptionWritten: wantDescription && Boolean(cleanText(newFields.description ?? '')) };
 }
 
 /**
@@ -307,10 +303,7 @@ export function updateFaceRegions(text: string, field: MwgRegionsField | null): 
       edits.push({ start: at, end: at, insert: body });
     }
   }
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const edit of edits) out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
-  return out;
+  return applyEdits(text, edits);
 }
 
 /** mwg-rs:Type of a region item, as an attribute or element, on the item or its rdf:Description. */
@@ -632,4 +625,12 @@ function contentEnd(text: string, element: XmlElement): number {
   let i = element.closeStart;
   while (i > element.openEnd && /\s/.test(text[i - 1]!)) i--;
   return i;
+}
+
+/** Applies text edits from the end, so earlier offsets stay valid; at one offset, a removal goes before an insertion. */
+function applyEdits(text: string, edits: Array<{ start: number; end: number; insert: string }>): string {
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const edit of edits) out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
+  return out;
 }
