@@ -89,7 +89,8 @@ export type WorkerRequest =
   | { id: number; type: 'ask'; path: string; messages: Array<{ role: 'user' | 'assistant'; content: string }>; maxNewTokens?: number }
   | { id: number; type: 'detectFaces'; path: string }
   | { id: number; type: 'cancel'; target: number }
-  | { id: number; type: 'indexStats' };
+  /** The pipeline's stage times since the start (or the last reset: `reset` zeroes them after answering). */
+  | { id: number; type: 'indexStats'; reset?: boolean };
 
 /** Codes of WorkerError (typed, so nobody matches message text). */
 export type WorkerErrorCode = 'no-search-model' | 'no-model' | 'model-failed' | 'failed';

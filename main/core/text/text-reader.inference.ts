@@ -16,6 +16,7 @@
 //    (PaddleOCR's drop_score).
 // Boxes are reported as fractions of the picture given, in reading order (rows top to bottom, left
 // to right within a row).
+import { NO_SPINNING } from '../models/inference/onnx-session-options.ts';
 import { readFile } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
@@ -58,6 +59,7 @@ export async function createTextReader(options: TextReaderOptions): Promise<Text
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    extra: NO_SPINNING, // it shares the cores with the decode threads while indexing
   };
   const open = async (file: string, role: string) => {
     try {

@@ -1,4 +1,5 @@
 // Shared plumbing of the inference modules: offline transformers.js set-up, model-folder checks, load options.
+import { NO_SPINNING } from './onnx-session-options.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModelRegistry, RawImage, env, type DataType, type DeviceType } from '@huggingface/transformers';
@@ -84,14 +85,14 @@ export async function checkModelFolder(
 export function pretrainedOptions(options: ModelLoadOptions): {
   device?: DeviceType;
   dtype?: InferenceDtype | Record<string, InferenceDtype>;
-  session_options?: { intraOpNumThreads: number; interOpNumThreads: number };
+  session_options?: { intraOpNumThreads: number; interOpNumThreads: number; extra: typeof NO_SPINNING };
   local_files_only: true;
 } {
   return {
     ...(options.device !== undefined ? { device: options.device } : {}),
     ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
     ...(options.threads !== undefined
-      ? { session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 } }
+      ? { session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1, extra: NO_SPINNING } }
       : {}),
     local_files_only: true,
   };
