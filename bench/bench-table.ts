@@ -14,11 +14,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-export async function timeRepeated(runs: number, body: () => Promise<unknown>): Promise<{ p50: number; p95: number; mean: number }> {
+export async function timeRepeated(runs: number, body: (run: number) => Promise<unknown>): Promise<{ p50: number; p95: number; mean: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    await body();
+    await body(i);
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);

@@ -17,7 +17,7 @@ import { benchTextReading } from './ocr.bench.ts';
 import { benchPlaces } from './places.bench.ts';
 import { MAX_TEXT_IMAGE_SIDE } from '../main/core/text/text-reader.inference.ts';
 import { benchUnchangedRescan } from './rescan.bench.ts';
-import { benchSearchLatency } from './search-latency.bench.ts';
+import { benchSearchLatency, benchTextEncoder } from './search-latency.bench.ts';
 import { benchVideoIndexing, renderBenchVideo } from './video.bench.ts';
 import { mb, PeakRss, printTable } from './bench-table.ts';
 
@@ -101,6 +101,14 @@ try {
       header: ['rows', 'mode', 'p50', 'p95', 'p50 / exact JS scan', 'recall@10 vs exact', 'build (s)', 'disk (MB)', 'plan'],
       keyColumns: 2,
       rows: search.map((r) => [r.rows, r.mode, r.p50, r.p95, r.ratioToScan, r.recallAt10, r.buildSeconds ?? '-', r.diskMb ?? '-', r.plan ?? '-']),
+    });
+    const encoder = await benchTextEncoder(models, threads);
+    results.add({
+      id: 'text-encoder',
+      title: `The text encoder's share of a search (ms per query, one query at a time, ${threads} threads, CPU); the vector search above excludes it`,
+      header: ['model', 'load + first query', 'warm p50', 'warm p95'],
+      keyColumns: 1,
+      rows: encoder.map((r) => [r.model, r.firstQueryMs, r.p50, r.p95]),
     });
   });
 

@@ -12,9 +12,17 @@ export function registerWatchCommand(program: Command): void {
       const options = globalOptions(command);
       // Listening for Ctrl-C / SIGTERM before anything is printed: a script that stops the watch as soon as it
       // reads its first line must not find the default action (killed mid-way) still in place.
+      // The first stops the catch-up pass between commits (crash-safe: the next run goes on from there);
+      // a second quits at once.
+      const stopCatchUp = new AbortController();
       const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        const stop = () => {
+          if (stopCatchUp.signal.aborted) process.exit(130);
+          stopCatchUp.abort();
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       });
       await withCore(options, async (core) => {
         const roots = core.settings.roots;
@@ -31,7 +39,15 @@ export function registerWatchCommand(program: Command): void {
         watcher.on('error', (error) => say('error', { message: error.message }));
         await watcher.start(roots);
         const online = roots.filter((r) => !watcher.offlineRoots.includes(r));
-        const caughtUp = await core.index.index(online);
+        let caughtUp;
+        try {
+          caughtUp = await core.index.index(online, { signal: stopCatchUp.signal });
+        } catch (error) {
+          if (!stopCatchUp.signal.aborted) throw error;
+          if (!options.json) console.log('Stopped during the catch-up; what was indexed is kept, and the next `photobind watch` or `index` goes on from there.');
+          await watcher.stop();
+          return;
+        }
         if (options.json) printJson({ event: 'ready', roots, offline: watcher.offlineRoots, ...caughtUp });
         else console.log(`Watching ${roots.length} folder(s)${watcher.offlineRoots.length ? ` (${watcher.offlineRoots.length} offline)` : ''}; caught up: ${caughtUp.indexed} new, ${caughtUp.removed} removed. Press Ctrl-C to stop.`);
         // A new search model re-embeds the library in the background; searches use the old one until then.

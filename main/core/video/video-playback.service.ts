@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Photo } from '../../../common/photo.types.ts';
 import { isVideoFormat } from './video-format.ts';
 import { extractFrame } from './video-frame.ts';
+import { touchCached, trimCacheFolder, videoCacheBudget, type CacheBudget } from './video-cache-budget.ts';
 import { extractEmbeddedMotion, motionOf } from './motion-photo.ts';
 import { probeVideo } from './video-probe.ts';
 import { videoToolPath } from './video-tools.ts';
@@ -72,6 +73,8 @@ export class VideoPlaybackService {
     /** The library's cache folder (previews, moment frames, motion clips). */
     private readonly cacheDir: string,
     private readonly library: PlaybackLibrary,
+    /** Bytes per cache folder: see [Note: video cache budget]. */
+    private readonly budget: CacheBudget = videoCacheBudget(),
   ) {}
 
   /** The library video with this content whose file is there, or a PlaybackError. */
@@ -103,7 +106,9 @@ export class VideoPlaybackService {
   private async previewState(contentHash: string): Promise<VideoPlayback['preview']> {
     const job = this.jobs.get(contentHash);
     if (job) return { state: job.state, progress: job.progress, message: job.message };
-    return (await isFile(this.previewFile(contentHash))) ? { state: 'ready', progress: 1, message: null } : { state: 'none', progress: 0, message: null };
+    if (!(await isFile(this.previewFile(contentHash)))) return { state: 'none', progress: 0, message: null };
+    void touchCached(this.previewFile(contentHash)); // asked for now: the last to go (see [Note: video cache budget])
+    return { state: 'ready', progress: 1, message: null };
   }
 
   /** Starts the preview of a video (or joins the running one); returns at once with its state. */
@@ -115,10 +120,11 @@ export class VideoPlaybackService {
     const job: PreviewJob = { state: 'working', progress: 0, message: null, done: Promise.resolve() };
     const done: Promise<void> = this.queue.then(() =>
       transcodePreview(video.path, this.previewFile(contentHash), facts.duration, (p) => (job.progress = p)).then(
-        () => {
+        async () => {
           job.state = 'ready';
           job.progress = 1;
           this.jobs.delete(contentHash);
+          await this.trim('previews', this.previewFile(contentHash));
         },
         (error: unknown) => {
           job.state = 'failed';
@@ -152,13 +158,20 @@ export class VideoPlaybackService {
       const source = await motionOf(item.path).catch(() => null);
       if (!source) continue;
       const ready = path.join(this.cacheDir, 'motion', `${contentHash}.mp4`);
-      if (await isFile(ready)) return { kind: source.kind, file: ready };
+      if (await isFile(ready)) {
+        void touchCached(ready);
+        return { kind: source.kind, file: ready };
+      }
       const clip = source.kind === 'embedded' ? await extractEmbeddedMotion(source.file, source.motion, path.join(this.cacheDir, 'motion', `${contentHash}.source.mp4`)) : source.file;
       const info = await probeVideo(clip);
-      if (browserPlays(path.extname(clip).slice(1).toLowerCase(), info.videoCodec, info.audioCodecs)) return { kind: source.kind, file: clip };
+      if (browserPlays(path.extname(clip).slice(1).toLowerCase(), info.videoCodec, info.audioCodecs)) {
+        if (clip !== source.file) await this.trim('motion', clip);
+        return { kind: source.kind, file: clip };
+      }
       const done = this.queue.then(() => transcodePreview(clip, ready, info.duration, () => undefined));
       this.queue = done.catch(() => undefined);
       await done;
+      await this.trim('motion', ready);
       return { kind: source.kind, file: ready };
     }
     return null;
@@ -169,8 +182,18 @@ export class VideoPlaybackService {
     const facts = await this.library.videoFacts(contentHash);
     const key = createHash('sha256').update(`${contentHash}@${time.toFixed(3)}`).digest('hex').slice(0, 32);
     const file = path.join(this.cacheDir, 'frames', `${key}.png`);
-    if (await isFile(file)) return file;
-    return extractFrame(videoPath, time, file, facts?.duration ?? null);
+    if (await isFile(file)) {
+      void touchCached(file);
+      return file;
+    }
+    const made = await extractFrame(videoPath, time, file, facts?.duration ?? null);
+    await this.trim('frames', made);
+    return made;
+  }
+
+  /** Keeps one cache folder within its budget after `added` joined it (never removing `added`). */
+  private async trim(folder: keyof CacheBudget, added: string): Promise<void> {
+    await trimCacheFolder(path.join(this.cacheDir, folder), this.budget[folder], new Set([added]));
   }
 }
 
