@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PhotoQuery } from '../main/core/storage/photo-filters.ts';
 import { PhotoStoreRepository, type StoredPhoto } from '../main/core/storage/photo-store.repository.ts';
 import { percentile, timeRepeated } from './bench-table.ts';
+import { mulberry32 } from '../main/core/toy-world/seeded-random.ts';
 
 function randomUnitVector(dim: number, random: () => number): Float32Array {
   const v = new Float32Array(dim);
@@ -17,17 +18,6 @@ function randomUnitVector(dim: number, random: () => number): Float32Array {
   norm = Math.sqrt(norm);
   for (let i = 0; i < dim; i++) v[i] = v[i]! / norm;
   return v;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function syntheticPhoto(i: number, vector: Float32Array): StoredPhoto {

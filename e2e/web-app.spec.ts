@@ -1,5 +1,6 @@
 // The app in web mode, end to end: real `photobind serve --port 0 --models toy` on a temp library,
 // real Chromium. One story, step by step, with a screenshot of each step in e2e/artifacts/.
+import { shot as screenShot } from './support/screens.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -23,19 +24,7 @@ const tiles = () => page.getByRole('listbox', { name: 'Photos' }).getByRole('opt
 
 test.describe.configure({ mode: 'serial' });
 
-async function shot(name: string, options: { dark?: boolean } = {}) {
-  await page.waitForTimeout(250); // let images and transitions settle
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  if (options.dark) {
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-dark.png`) });
-    await page.emulateMedia({ colorScheme: 'light' });
-    // The app follows the system scheme through a media-query event: wait until it has switched back,
-    // so the next step does not start from a stale theme.
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
-  }
-}
+const shot = (name: string, options: { dark?: boolean } = {}) => screenShot(page, name, options);
 
 async function manifest(): Promise<Map<string, ManifestEntry>> {
   const text = await fs.readFile(path.join(server.library, 'demo-album', 'manifest.jsonl'), 'utf8');

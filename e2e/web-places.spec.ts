@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { axeScriptPath, seriousViolations } from './support/axe-check.ts';
+import { accessible, shot } from './support/screens.ts';
 import { ARTIFACTS, startPhotobindServer, type PhotobindServer } from './support/photobind-server.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -15,7 +15,6 @@ const DEMO_COUNT = 30;
 let server: PhotobindServer;
 let context: BrowserContext;
 let page: Page;
-const axe = axeScriptPath();
 const tiles = () => page.getByRole('listbox', { name: 'Photos' }).getByRole('option');
 const clusters = () => page.getByTestId('place-cluster');
 
@@ -25,31 +24,6 @@ interface ManifestEntry {
 }
 
 test.describe.configure({ mode: 'serial' });
-
-async function shot(target: Page, name: string, options: { dark?: boolean } = {}) {
-  await target.waitForTimeout(300);
-  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  if (options.dark) {
-    await target.emulateMedia({ colorScheme: 'dark' });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await target.waitForTimeout(300);
-    await target.screenshot({ path: path.join(ARTIFACTS, `${name}-dark.png`) });
-    await target.emulateMedia({ colorScheme: 'light' });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
-  }
-}
-
-async function accessible(target: Page, screen: string) {
-  test.skip(axe === null, 'axe-core is not installed (npm i -D axe-core, or PHOTOBIND_AXE=/path/to/axe.min.js)');
-  for (const scheme of ['light', 'dark'] as const) {
-    await target.emulateMedia({ colorScheme: scheme });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
-    await target.waitForTimeout(200);
-    const problems = await seriousViolations(target, axe!);
-    expect(problems, `${screen} (${scheme}): ${JSON.stringify(problems, null, 1)}`).toEqual([]);
-  }
-  await target.emulateMedia({ colorScheme: 'light' });
-}
 
 /** How many demo photos the manifest puts in each toy-world city (GeoNames spells Reykjavík with its accent). */
 async function photosByPlace(): Promise<Map<string, string[]>> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { axeScriptPath, seriousViolations } from './support/axe-check.ts';
+import { accessible, shot } from './support/screens.ts';
 import { ARTIFACTS, REPO_ROOT, startPhotobindServer, type PhotobindServer } from './support/photobind-server.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -20,36 +20,9 @@ let server: PhotobindServer;
 let context: BrowserContext;
 let page: Page;
 let folder: string;
-const axe = axeScriptPath();
 const tiles = () => page.getByRole('listbox', { name: 'Photos' }).getByRole('option');
 
 test.describe.configure({ mode: 'serial' });
-
-async function shot(target: Page, name: string, options: { dark?: boolean } = {}) {
-  await target.waitForTimeout(300);
-  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  if (options.dark) {
-    await target.emulateMedia({ colorScheme: 'dark' });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    await target.waitForTimeout(200);
-    await target.screenshot({ path: path.join(ARTIFACTS, `${name}-dark.png`) });
-    await target.emulateMedia({ colorScheme: 'light' });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
-  }
-}
-
-/** axe-core on the screen as it is, in light and dark: no serious or critical violation. */
-async function accessible(target: Page, screen: string) {
-  test.skip(axe === null, 'axe-core is not installed (npm i -D axe-core, or PHOTOBIND_AXE=/path/to/axe.min.js)');
-  for (const scheme of ['light', 'dark'] as const) {
-    await target.emulateMedia({ colorScheme: scheme });
-    await expect.poll(() => target.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
-    await target.waitForTimeout(200);
-    const problems = await seriousViolations(target, axe!);
-    expect(problems, `${screen} (${scheme}): ${JSON.stringify(problems, null, 1)}`).toEqual([]);
-  }
-  await target.emulateMedia({ colorScheme: 'light' });
-}
 
 function hashOf(file: string): Promise<string> {
   return fs.readFile(file).then((bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 40));

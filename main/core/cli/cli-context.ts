@@ -1,10 +1,14 @@
 // Shared plumbing for CLI commands: global options, opening the library, output and progress lines.
+import { formatBytes } from '../../../common/format-bytes.ts';
 import type { Command } from 'commander';
 import type { PhotobindCore } from '../photobind-core.ts';
 import { acquireLibraryLock, lockHolderName } from '../library/library-lock.ts';
 import { chooseLibrary, type LibraryChoice } from '../library/library-location.ts';
 import { markTiming } from '../timing-trace.ts';
 import { isDiskFull, LibraryDiskFullError } from '../library/disk-full.ts';
+
+/** Sizes read the same in the CLI and the app. */
+export { formatBytes };
 
 export interface GlobalOptions {
   library?: string;
@@ -134,13 +138,3 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}

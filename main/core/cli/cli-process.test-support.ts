@@ -35,3 +35,9 @@ export function parseJsonRun<T>(run: CliRun): T {
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as T;
 }
+
+/** `photobind(...args)` and `json<T>(...args)` (with --json, parsed) against the library `library()` names. */
+export function cliFor(library: () => string): { photobind: (...args: string[]) => Promise<CliRun>; json: <T>(...args: string[]) => Promise<T> } {
+  const photobind = (...args: string[]) => runPhotobind(args, { PHOTOBIND_LIBRARY: library() });
+  return { photobind, json: async <T>(...args: string[]) => parseJsonRun<T>(await photobind(...args, '--json')) };
+}

@@ -6,19 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noiseJpeg, pngBomb, REAL_PHOTOS, realPhoto } from '../media/media-test-files.test-support.ts';
 import { cudaProviderInstalled } from '../model-process/device-selection.ts';
-import { parseJsonRun, runPhotobind, type CliRun } from './cli-process.test-support.ts';
+import { cliFor } from './cli-process.test-support.ts';
 
 let tmp: string;
 let album: string;
 let library: string;
 
-function photobind(...args: string[]): Promise<CliRun> {
-  return runPhotobind(args, { PHOTOBIND_LIBRARY: library });
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  return parseJsonRun<T>(await photobind(...args, '--json'));
-}
+const { photobind, json } = cliFor(() => library);
 
 const HOSTILE: Record<string, (dir: string) => Promise<void>> = {
   'empty.jpg': async (dir) => fs.writeFile(path.join(dir, 'empty.jpg'), ''),

@@ -5,19 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACES_DIR, FACES_SKIP_NOTE, IMMICH_ASSETS } from '../faces/face-test-set.ts';
 import { boxOverlap, findXmpPacket, parseMwgRegions, readPhotoFaceRegions, toDisplayedFaceRegions } from '../faces/xmp-face-regions.ts';
-import { parseJsonRun, runPhotobind, type CliRun } from './cli-process.test-support.ts';
+import { cliFor } from './cli-process.test-support.ts';
 
 let tmp: string;
 let album: string;
 let library: string;
 
-function photobind(...args: string[]): Promise<CliRun> {
-  return runPhotobind(args, { PHOTOBIND_LIBRARY: library });
-}
-
-async function json<T>(...args: string[]): Promise<T> {
-  return parseJsonRun<T>(await photobind(...args, '--json'));
-}
+const { photobind, json } = cliFor(() => library);
 
 interface Person {
   id: string;

@@ -2,6 +2,7 @@
 // Each line is drawn alone (font, size, colour, letter spacing), turned, trimmed to learn its exact
 // box, then placed on a background (flat, gradient, or a real photo when given); "photographed"
 // pictures get blur, noise, uneven light and JPEG compression.
+import { mulberry32 } from '../toy-world/seeded-random.ts';
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 
 export interface RenderedLine {
@@ -56,18 +57,6 @@ export interface TextImageSpec {
   seed?: number;
 }
 
-/** A small seeded random generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One line of text, turned and trimmed to its ink, as RGBA. */
@@ -96,7 +85,7 @@ async function backgroundOf(spec: TextImageSpec): Promise<Sharp> {
  * not fit (too wide, or below the last one that fits) are left out of the picture and of `lines`.
  */
 export async function renderTextImage(spec: TextImageSpec): Promise<RenderedTextImage> {
-  const random = seededRandom(spec.seed ?? 1);
+  const random = mulberry32(spec.seed ?? 1);
   const gap = Math.max(8, Math.round(spec.height * 0.02));
   const rendered: Array<{ image: { data: Buffer; width: number; height: number }; style: LineStyle }> = [];
   let total = 0;
@@ -155,7 +144,7 @@ async function photograph(picture: Sharp, width: number, height: number, random:
 
 /** A seeded picture of 3–5 lines in random fonts, colours and rotations of at most `maxRotation` degrees. */
 export function randomTextSpec(seed: number, options: { fontSize: number; maxRotation?: number; photographed?: boolean; width?: number; height?: number; letterSpacing?: number; photo?: Buffer }): TextImageSpec {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const width = options.width ?? 1280;
   const height = options.height ?? 960;

@@ -1,5 +1,6 @@
 // Display formatting shared by components: dates, durations, sizes, folder names.
 import type { RootInfo } from '$common/api/photobind.contract.ts';
+export { formatBytes } from '$common/format-bytes.ts';
 
 export function formatDate(iso: string | null): string {
   if (!iso) return 'Unknown date';
@@ -14,17 +15,6 @@ export function formatDuration(seconds: number | null): string {
   if (seconds < 60) return `about ${Math.ceil(seconds)} s left`;
   if (seconds < 3600) return `about ${Math.round(seconds / 60)} min left`;
   return `about ${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min left`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
