@@ -34,13 +34,15 @@ async function progressCommitted(since: number): Promise<void> {
   }
 }
 
-function runIndex(killAfter?: () => Promise<void>): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+function runIndex(killAfter?: () => Promise<void>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'index', album, '--library', library, '--models', 'toy', '--json', '--batch-size', '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout }));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
     if (killAfter) void killAfter().then(() => child.kill('SIGKILL'));
   });
 }
@@ -70,7 +72,7 @@ describe('crash safety', () => {
       if (run.code === 0) break; // finished before the kill: later kills would test nothing new
     }
     const final = await runIndex();
-    expect(final.code).toBe(0);
+    expect(final.code, final.stderr).toBe(0);
     const summary = JSON.parse(final.stdout) as { failed: number; unchanged: number; indexed: number; reused: number };
     expect(summary.failed).toBe(0);
     const store = await PhotoStoreRepository.open(path.join(library, 'db'));

@@ -1,6 +1,7 @@
 // The LanceDB plumbing every table of the library shares: connecting (for writing, or read-only),
 // opening a table or creating it empty, `IN (...)` lists and chunked deletes.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { Schema } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
@@ -22,7 +23,31 @@ export const IN_CHUNK = 500;
 export async function connectDatabase(databaseDir: string, access: TableAccess = {}): Promise<lancedb.Connection> {
   if (access.readOnly && !(await fs.stat(databaseDir).then((s) => s.isDirectory(), () => false))) return lancedb.connect('memory://');
   if (!access.readOnly) await fs.mkdir(databaseDir, { recursive: true });
-  return lancedb.connect(databaseDir, {}, cacheSession());
+  const db = await lancedb.connect(databaseDir, {}, cacheSession());
+  databaseDirs.set(db, databaseDir);
+  return db;
+}
+
+// [Note: a table whose creation was cut short]
+// Creating a table makes its folder first and commits its first version after. A kill in between (or
+// a full disk) leaves a folder that LanceDB lists but cannot open ("…/_versions not found"), and every
+// later open of the library failed on it. Such a table never held a row, so it counts as missing: a
+// writer creates it again (createEmptyTable with existOk writes the first version into the same folder),
+// a reader reads it as empty. Reproduced by crash-resume.test.ts (kill -9 while text_lines was created).
+const databaseDirs = new WeakMap<lancedb.Connection, string>();
+
+/** The tables that have a committed version (see [Note: a table whose creation was cut short]). */
+export async function committedTableNames(db: lancedb.Connection): Promise<string[]> {
+  const names = await db.tableNames();
+  const dir = databaseDirs.get(db);
+  if (dir === undefined) return names; // in memory
+  const committed = await Promise.all(names.map((name) => hasCommittedVersion(path.join(dir, `${name}.lance`))));
+  return names.filter((_, i) => committed[i]);
+}
+
+async function hasCommittedVersion(tableDir: string): Promise<boolean> {
+  const versions = await fs.readdir(path.join(tableDir, '_versions')).catch(() => [] as string[]);
+  return versions.some((file) => file.endsWith('.manifest'));
 }
 
 // [Note: LanceDB cache budget]
@@ -47,7 +72,7 @@ function cacheSession(): lancedb.Session {
  * missing table is read as an empty one held in memory.
  */
 export async function openOrCreateTable(db: lancedb.Connection, name: string, schema: Schema, access: TableAccess = {}): Promise<lancedb.Table> {
-  if ((await db.tableNames()).includes(name)) return db.openTable(name);
+  if ((await committedTableNames(db)).includes(name)) return db.openTable(name);
   if (access.readOnly) return (await lancedb.connect('memory://')).createEmptyTable(name, schema);
   return db.createEmptyTable(name, schema, { existOk: true });
 }

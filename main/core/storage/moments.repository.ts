@@ -2,7 +2,7 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
-import { connectDatabase, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
+import { committedTableNames, connectDatabase, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 // [Note: video moments storage]
 // A video's moments are keyed by its content hash (so a moved or renamed video keeps them) and the
@@ -70,7 +70,7 @@ export class MomentsRepository {
     const db = await connectDatabase(databaseDir, access);
     const videos = await openOrCreateTable(db, VIDEOS, videosSchema, access);
     const repository = new MomentsRepository(db, videos);
-    for (const name of await repository.db.tableNames()) {
+    for (const name of await committedTableNames(repository.db)) {
       const dimension = Number(name.slice(TABLE_PREFIX.length));
       if (name.startsWith(TABLE_PREFIX) && Number.isInteger(dimension) && dimension > 0) repository.tables.set(dimension, await repository.db.openTable(name));
     }

@@ -24,7 +24,7 @@ import { ProblemsRepository, type StoredProblem } from './problems.repository.ts
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { RetryingSerialWork } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
-import { connectDatabase } from './lance-tables.ts';
+import { committedTableNames, connectDatabase } from './lance-tables.ts';
 import { SidecarStampsRepository } from './sidecar-stamps.repository.ts';
 import type { SidecarStamp } from '../media/sidecar-stamp.ts';
 
@@ -96,7 +96,7 @@ export class PhotoStoreRepository {
   static async open(databaseDir: string, options: { readOnly?: boolean } = {}): Promise<PhotoStoreRepository> {
     const store = new PhotoStoreRepository(await connectDatabase(databaseDir, options), databaseDir, options.readOnly ?? false);
     await store.readVectorSpace();
-    const names = await store.db.tableNames();
+    const names = await committedTableNames(store.db);
     if (names.includes(store.space.photosTable)) store.photos = await store.db.openTable(store.space.photosTable);
     if (options.readOnly) {
       store.problems = await ProblemsRepository.open(store.db, options);
@@ -127,7 +127,7 @@ export class PhotoStoreRepository {
     await this.writes.run(async () => {
       const before = this.space.photosTable;
       await this.readVectorSpace();
-      const names = await this.db.tableNames();
+      const names = await committedTableNames(this.db);
       if (this.space.photosTable !== before || (!this.photos && names.includes(this.space.photosTable))) {
         this.photos?.close();
         this.photos = names.includes(this.space.photosTable) ? await this.db.openTable(this.space.photosTable) : undefined;
@@ -544,7 +544,7 @@ export class PhotoStoreRepository {
 
   /** Content hashes that already have a staged vector of `modelId` (an earlier run's work is kept). */
   async stagedHashes(modelId: string): Promise<Set<string>> {
-    if (this.space.staging !== modelId || !(await this.db.tableNames()).includes(STAGING)) return new Set();
+    if (this.space.staging !== modelId || !(await committedTableNames(this.db)).includes(STAGING)) return new Set();
     const table = await this.db.openTable(STAGING);
     try {
       return new Set(((await table.query().select(['contentHash']).toArray()) as Row[]).map((row) => str(row, 'contentHash')));
