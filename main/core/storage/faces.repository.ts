@@ -13,7 +13,7 @@ import type { PeopleSnapshot } from '../faces/people-grouping.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
-import { connectDatabase, deleteWhereIn, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, deleteWhereIn, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const FACES = 'faces';
 const FACE_SCANS = 'face_scans';
@@ -130,6 +130,8 @@ export class FacesRepository {
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
         .execute(scans.map((s) => ({ contentHash: s.contentHash, faceCount: s.faces.length, model, scannedAt })));
+      await compactAfterCommits(this.faces); // see [Note: compaction during long passes]
+      await compactAfterCommits(this.scans);
     });
   }
 

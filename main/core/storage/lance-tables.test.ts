@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PhotoStoreRepository, type StoredPhoto } from './photo-store.repository.ts';
 import { TextLinesRepository } from './text-lines.repository.ts';
@@ -48,4 +49,18 @@ describe('a table whose creation was cut short', () => {
     expect(await reopened.countPhotos()).toBe(1);
     reopened.close();
   });
+});
+
+describe('compaction during long passes', () => {
+  it('a table written once per flush is compacted every 64 commits, so its fragments stay few', async () => {
+    const repo = await TextLinesRepository.open(dir);
+    for (let i = 0; i < 70; i++) await repo.upsert([{ contentHash: `h${i}`, lines: [line], modelId: 'paddleocr/pp-ocrv4-ch' }]);
+    repo.close();
+    const db = await lancedb.connect(dir);
+    const table = await db.openTable('text_lines');
+    // 70 commits of one row each: 64 merged into one fragment, 6 since.
+    expect((await table.stats()).fragmentStats.numFragments).toBeLessThanOrEqual(8);
+    expect(await table.countRows()).toBe(70);
+    table.close();
+  }, 60_000);
 });

@@ -77,6 +77,23 @@ export async function openOrCreateTable(db: lancedb.Connection, name: string, sc
   return db.createEmptyTable(name, schema, { existOk: true });
 }
 
+// [Note: compaction during long passes]
+// Every commit adds a fragment and a version, and an open table handle holds memory for each until the
+// table is compacted: measured, ~0.35 MB per commit, growing with the fragment count (1,200 commits of
+// 16 rows: +290 MB; compacted every 50 commits: +50 MB). An index pass commits every 128 photos and the
+// pass compacted only at its end, so the core grew with the library (4 GB at 10k photos when analyses
+// committed per batch of 16). The tables written during a pass are compacted every COMPACT_EVERY commits,
+// keeping versions of the last minute for readers in other processes.
+const COMPACT_EVERY = 64;
+const commitCounts = new WeakMap<lancedb.Table, number>();
+
+/** Counts one commit to `table` (call inside its write queue); every COMPACT_EVERY commits, compacts it. */
+export async function compactAfterCommits(table: lancedb.Table): Promise<void> {
+  const count = (commitCounts.get(table) ?? 0) + 1;
+  commitCounts.set(table, count);
+  if (count % COMPACT_EVERY === 0) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+}
+
 /** `('a', 'b')`: a SQL list of string values. */
 export function sqlList(values: readonly string[]): string {
   return `(${values.map(sqlString).join(', ')})`;

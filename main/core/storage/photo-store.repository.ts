@@ -24,7 +24,7 @@ import { ProblemsRepository, type StoredProblem } from './problems.repository.ts
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { RetryingSerialWork } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
-import { committedTableNames, connectDatabase } from './lance-tables.ts';
+import { committedTableNames, compactAfterCommits, connectDatabase } from './lance-tables.ts';
 import { SidecarStampsRepository } from './sidecar-stamps.repository.ts';
 import type { SidecarStamp } from '../media/sidecar-stamp.ts';
 
@@ -272,6 +272,7 @@ export class PhotoStoreRepository {
     const table = await this.photosTable(dimension);
     const rows = photos.map((p) => (p.modelId === this.space.modelId && p.vector ? p : { ...p, modelId: p.vector ? p.modelId : NOT_EMBEDDED, vector: new Float32Array(dimension) }));
     await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map(toRow));
+    await compactAfterCommits(table); // see [Note: compaction during long passes]
   }
 
   /**

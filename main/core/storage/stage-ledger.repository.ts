@@ -6,7 +6,7 @@ import type * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
 import { SerialWork } from '../serial-work.ts';
-import { connectDatabase, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const LEDGER = 'stage_ledger';
 
@@ -71,6 +71,7 @@ export class StageLedgerRepository {
         updatedAt: now,
       }));
       await this.table.mergeInsert('key').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      await compactAfterCommits(this.table); // see [Note: compaction during long passes]
     });
   }
 

@@ -7,7 +7,7 @@ import { Field, Float64, Schema, Utf8 } from './arrow-runtime.ts';
 import { parseTextLines, type TextLine } from '../text/text-line.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
-import { connectDatabase, deleteWhereIn, openOrCreateTable, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, deleteWhereIn, openOrCreateTable, type Row, type TableAccess } from './lance-tables.ts';
 
 const TABLE = 'text_lines';
 
@@ -64,7 +64,10 @@ export class TextLinesRepository {
     if (!readings.length) return;
     const now = Date.now();
     const rows = readings.map((r) => ({ contentHash: r.contentHash, text: r.lines.map((line) => line.text).join('\n'), lines: JSON.stringify(r.lines), modelId: r.modelId, readAtMs: now }));
-    await this.writes.run(() => this.table.mergeInsert('contentHash').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows));
+    await this.writes.run(async () => {
+      await this.table.mergeInsert('contentHash').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      await compactAfterCommits(this.table); // see [Note: compaction during long passes]
+    });
   }
 
   async get(contentHash: string): Promise<PhotoText | null> {
