@@ -56,8 +56,8 @@ async function hasCommittedVersion(tableDir: string): Promise<boolean> {
 // ledger, moments, faces, text lines), each of which may cache the metadata of every version an index
 // pass commits (one per 128 rows). One session shared by all connections bounds that, with room for the
 // largest index we serve (1M photos' HNSW-SQ, ~0.6–0.7 GB, in a 1 GB budget) and a small metadata
-// cache. At 1000 photos the core measured ~160 MB with and without it; the ~4 GB seen at 10k photos
-// (issue #19) was not re-measured. PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget.
+// cache. The core's growth while indexing was not these caches (a 16 MB / 8 MB budget grew the same):
+// see [Note: compaction during long passes]. PHOTOBIND_LANCEDB_CACHE_MB ("index,metadata") overrides the budget.
 let session: lancedb.Session | undefined;
 function cacheSession(): lancedb.Session {
   if (!session) {
@@ -81,9 +81,11 @@ export async function openOrCreateTable(db: lancedb.Connection, name: string, sc
 // Every commit adds a fragment and a version, and an open table handle holds memory for each until the
 // table is compacted: measured, ~0.35 MB per commit, growing with the fragment count (1,200 commits of
 // 16 rows: +290 MB; compacted every 50 commits: +50 MB). An index pass commits every 128 photos and the
-// pass compacted only at its end, so the core grew with the library (4 GB at 10k photos when analyses
-// committed per batch of 16). The tables written during a pass are compacted every COMPACT_EVERY commits,
-// keeping versions of the last minute for readers in other processes.
+// pass compacted only at its end, so the core grew with the library: 156 → 566 MB over 10k photos while
+// text lines and ledger entries were committed per model batch of 16 (three tables, ~190 commits per
+// 1,000 photos). They now go with the rows (IndexService.apply), and the tables written during a pass
+// are compacted every COMPACT_EVERY commits, keeping versions of the last minute for readers in other
+// processes: 156 → 194 MB over the same 10k photos.
 const COMPACT_EVERY = 64;
 const commitCounts = new WeakMap<lancedb.Table, number>();
 
