@@ -24,12 +24,14 @@ async function until(ready: (paths: Set<string>) => boolean): Promise<void> {
   for (;;) {
     const paths = new Set((await core.store.listPhotos()).map((p) => path.relative(root, p.path)));
     if (ready(paths)) break;
-    if (Date.now() > deadline) throw new Error(`the watcher did not catch up: ${[...paths].sort().join(', ')}`);
+    if (Date.now() > deadline) throw new Error(`the watcher did not catch up: ${[...paths].sort().join(', ')}; its errors: ${errors.join(' | ') || 'none'}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   await watcher.idle();
 }
 
+/** What the watcher reported as errors (shown when it does not catch up). */
+const errors: string[] = [];
 const work = () => ({ modelWork: applied.reduce((n, s) => n + s.modelWork, 0), indexed: applied.reduce((n, s) => n + s.indexed, 0) });
 
 beforeAll(async () => {
@@ -43,6 +45,7 @@ beforeAll(async () => {
   // The app's own timings (write-finish 700 ms, settle 500 ms): no test-only shortcuts.
   watcher = core.createWatcher();
   watcher.on('applied', (summary) => applied.push(summary));
+  watcher.on('error', (error) => errors.push(error.message));
   await watcher.start([root]);
 }, 120_000);
 

@@ -46,6 +46,25 @@ describe('LibraryWatchService', () => {
     expect(await paths()).toContain('new-arrival.jpg');
   });
 
+  it('a pass that fails keeps its changes and applies them on the next try', async () => {
+    // Fault injection around the real index service: its next pass fails once (a disk hiccup).
+    const real = core.index.applyChanges.bind(core.index);
+    let failuresLeft = 1;
+    core.index.applyChanges = (...args) => (failuresLeft-- > 0 ? Promise.reject(new Error('disk hiccup')) : real(...args));
+    const failed = new Promise<Error>((resolve) => watcher.once('error', resolve));
+    try {
+      await fs.copyFile(spare[1]!, path.join(root, 'second-arrival.jpg'));
+      expect((await failed).message).toBe('disk hiccup');
+      await settle(); // the retry, 5 s on
+      expect(await paths()).toContain('second-arrival.jpg');
+    } finally {
+      core.index.applyChanges = real;
+    }
+    await fs.rm(path.join(root, 'second-arrival.jpg'));
+    await settle();
+    expect(await paths()).not.toContain('second-arrival.jpg');
+  }, 60_000);
+
   it('a renamed photo keeps its row (same content hash) without model work', async () => {
     const before = await core.store.getPhoto(path.join(root, 'new-arrival.jpg'));
     const applied: number[] = [];

@@ -211,7 +211,18 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
       if (root && !this.offline.has(root) && (await exists(root)) && !(await exists(file))) gone.push(file);
     }
     if (files.length === 0 && gone.length === 0) return;
-    this.emit('applied', await this.index.applyChanges(files, gone));
+    let summary;
+    try {
+      summary = await this.index.applyChanges(files, gone);
+    } catch (error) {
+      // Nothing is dropped: the changes wait for the next try (5 s on, or sooner with new events); the
+      // error still reaches the 'error' listeners.
+      for (const file of files) this.changed.add(file.path);
+      for (const file of gone) this.removed.set(file, now - this.moveWindowMs);
+      if (!this.timer) this.schedule(RETRY_AFTER_ERROR_MS);
+      throw error;
+    }
+    this.emit('applied', summary);
   }
 
   private async checkRoots(): Promise<void> {
@@ -233,6 +244,9 @@ export class LibraryWatchService extends EventEmitter<WatchEvents> {
     }
   }
 }
+
+/** How long a failed pass's changes wait before they are tried again. */
+const RETRY_AFTER_ERROR_MS = 5000;
 
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(() => true, () => false);

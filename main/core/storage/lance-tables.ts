@@ -93,7 +93,9 @@ const commitCounts = new WeakMap<lancedb.Table, number>();
 export async function compactAfterCommits(table: lancedb.Table): Promise<void> {
   const count = (commitCounts.get(table) ?? 0) + 1;
   commitCounts.set(table, count);
-  if (count % COMPACT_EVERY === 0) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+  // Only an optimisation: a failure (a conflicting writer in another process, a full disk) never fails
+  // the write that was just committed; the next COMPACT_EVERY commits try again.
+  if (count % COMPACT_EVERY === 0) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) }).catch(() => undefined);
 }
 
 /** `('a', 'b')`: a SQL list of string values. */
