@@ -459,8 +459,6 @@ export class IndexService {
   private async catchUp(inScope: (path: string) => boolean, summary: IndexSummary, options: IndexOptions): Promise<void> {
     const stamps = [...(await this.store.fileStamps()).values()].filter((s) => inScope(s.path));
     if (stamps.length === 0) return;
-    const embedder = await this.embedder();
-    if (!embedder.canEmbed) summary.searchModelMissing = this.searchModelProblem();
     const ready = await this.readyStages();
     const ledgers = new Map<AnalysisName, Map<string, LedgerEntry>>();
     for (const { stage } of ready) ledgers.set(stage.name, await this.analysis!.ledger.entries(stage.name));
@@ -475,10 +473,17 @@ export class IndexService {
         byContent.set(stamp.contentHash, entry);
       }
       entry.paths.push(stamp.path);
-      if (embedder.canEmbed && stamp.modelId !== this.modelId) entry.embed = true;
+      if (stamp.modelId !== this.modelId) entry.embed = true;
     }
-    const todo = [...byContent.entries()].filter(([, e]) => e.embed || e.analyses.length > 0);
-    if (todo.length === 0) return;
+    let todo = [...byContent.entries()].filter(([, e]) => e.embed || e.analyses.length > 0);
+    if (todo.length === 0) return; // an unchanged library: no model process is started
+    const embedder = await this.embedder();
+    if (!embedder.canEmbed) {
+      summary.searchModelMissing = this.searchModelProblem();
+      for (const [, e] of todo) e.embed = false;
+      todo = todo.filter(([, e]) => e.analyses.length > 0);
+      if (todo.length === 0) return;
+    }
 
     // Batches share one kind of work, so the model process runs exactly what each photo still needs.
     const groups = new Map<string, typeof todo>();
