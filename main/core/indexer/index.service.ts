@@ -85,6 +85,10 @@ export interface IndexSummary {
   seconds: number;
 }
 
+/** A pass commits its rows (and their analyses) every FLUSH_EVERY_ROWS rows or FLUSH_AFTER_MS, whichever comes first. */
+const FLUSH_EVERY_ROWS = 128;
+const FLUSH_AFTER_MS = 2000;
+
 export class IndexService {
   /** Index passes and model switches run one at a time (see [Note: vector spaces]). */
   private readonly passes = new SerialWork();
@@ -240,7 +244,7 @@ export class IndexService {
 
   private async apply(work: ScannedFile[], gone: string[], summary: IndexSummary, stamps: Map<string, FileStamp>, sidecars: Map<string, SidecarStamp>, options: IndexOptions): Promise<void> {
     const batchSize = options.batchSize ?? 16;
-    const flushEvery = options.flushEvery ?? 128;
+    const flushEvery = options.flushEvery ?? FLUSH_EVERY_ROWS;
     const byHash = new Map<string, FileStamp>();
     for (const stamp of stamps.values()) if (stamp.modelId === this.modelId) byHash.set(stamp.contentHash, stamp);
     await this.writePending(work.length);
@@ -255,11 +259,10 @@ export class IndexService {
     // Commit every `flushEvery` rows or every 2 s, whichever comes first: few commits, little lost on a kill.
     // The first rows are committed at once, so a new folder's first photos show within seconds.
     // The analyses' outputs (text lines, faces) and ledger entries go with the rows, in the same commits:
-    // one commit per table per flush, not per model batch. Each LanceDB commit costs the open table handle
-    // memory until the next compaction (~0.4 MB; 10k photos in batches of 16 grew the core by 560 MB).
+    // one commit per table per flush, not per model batch (see [Note: compaction during long passes]).
     let analysed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }> = [];
     let committed = false;
-    const due = () => buffer.length >= flushEvery || (buffer.length + analysed.length > 0 && (!committed || Date.now() - lastFlush > 2000));
+    const due = () => buffer.length >= flushEvery || (buffer.length + analysed.length > 0 && (!committed || Date.now() - lastFlush > FLUSH_AFTER_MS));
     const byPath = new Map(work.map((file) => [file.path, file]));
     const flush = async () => {
       const rows = buffer;
@@ -499,10 +502,10 @@ export class IndexService {
     meter.record(0);
     emit('indexing');
     const batchSize = options.batchSize ?? 16;
-    const flushEvery = options.flushEvery ?? 128;
+    const flushEvery = options.flushEvery ?? FLUSH_EVERY_ROWS;
     for (const items of groups.values()) {
       const { embed, analyses } = items[0]![1];
-      // Committed every flushEvery photos or 2 s, as a pass commits its rows (few commits: see apply()).
+      // Committed every flushEvery photos or FLUSH_AFTER_MS, as a pass commits its rows (see apply()).
       let vectors: Array<{ path: string; vector: Float32Array }> = [];
       let processed: Array<{ contentHash: string; paths: string[]; result: IndexItemResult }> = [];
       let lastFlush = Date.now();
@@ -524,7 +527,7 @@ export class IndexService {
           if (embed && result.vector) for (const p of entry.paths) vectors.push({ path: p, vector: result.vector });
           processed.push({ contentHash, paths: entry.paths, result });
         }
-        if (processed.length >= flushEvery || Date.now() - lastFlush > 2000) await flush();
+        if (processed.length >= flushEvery || Date.now() - lastFlush > FLUSH_AFTER_MS) await flush();
         done += batch.length;
         meter.record(done);
         emit('indexing');

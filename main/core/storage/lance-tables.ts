@@ -87,6 +87,11 @@ export async function openOrCreateTable(db: lancedb.Connection, name: string, sc
 // are compacted every COMPACT_EVERY commits, keeping versions of the last minute for readers in other
 // processes: 156 → 194 MB over the same 10k photos.
 const COMPACT_EVERY = 64;
+
+/** Compaction keeps the versions of the last minute: a reader in another process may still be on one. */
+export function versionsToKeepSince(): Date {
+  return new Date(Date.now() - 60_000);
+}
 const commitCounts = new WeakMap<lancedb.Table, number>();
 
 /** Counts one commit to `table` (call inside its write queue); every COMPACT_EVERY commits, compacts it. */
@@ -95,7 +100,7 @@ export async function compactAfterCommits(table: lancedb.Table): Promise<void> {
   commitCounts.set(table, count);
   // Only an optimisation: a failure (a conflicting writer in another process, a full disk) never fails
   // the write that was just committed; the next COMPACT_EVERY commits try again.
-  if (count % COMPACT_EVERY === 0) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) }).catch(() => undefined);
+  if (count % COMPACT_EVERY === 0) await table.optimize({ cleanupOlderThan: versionsToKeepSince() }).catch(() => undefined);
 }
 
 /** `('a', 'b')`: a SQL list of string values. */

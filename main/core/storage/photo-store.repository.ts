@@ -24,7 +24,7 @@ import { ProblemsRepository, type StoredProblem } from './problems.repository.ts
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { RetryingSerialWork } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
-import { committedTableNames, compactAfterCommits, connectDatabase } from './lance-tables.ts';
+import { committedTableNames, compactAfterCommits, connectDatabase, versionsToKeepSince } from './lance-tables.ts';
 import { SidecarStampsRepository } from './sidecar-stamps.repository.ts';
 import type { SidecarStamp } from '../media/sidecar-stamp.ts';
 
@@ -522,8 +522,8 @@ export class PhotoStoreRepository {
   /** Compacts small fragments left by many small commits and drops old versions. */
   async compact(): Promise<void> {
     await this.writes.run(async () => {
-      await this.photos?.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-      await this.problems.optimize(new Date(Date.now() - 60_000));
+      await this.photos?.optimize({ cleanupOlderThan: versionsToKeepSince() });
+      await this.problems.optimize(versionsToKeepSince());
     });
   }
 
