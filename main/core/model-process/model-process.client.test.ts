@@ -96,6 +96,23 @@ describe('ModelProcessClient', () => {
     }
   });
 
+  it('on CPU each encoder loads on first use: indexing never loads the text encoder, whose failure is a sentence', async () => {
+    // A copy of the toy model whose text encoder is not an ONNX file: only a search would notice.
+    const broken = path.join(tmp, 'broken-text-clip');
+    await fs.cp(clipFolder, broken, { recursive: true });
+    await fs.writeFile(path.join(broken, 'onnx', 'text_model.onnx'), 'not an onnx model');
+    const c = new ModelProcessClient({ clip: { id: clipEntry.id, folder: broken, dtype: 'fp32' }, device: 'cpu', threads: 1, thumbnailsDir: path.join(tmp, 'thumbs') });
+    try {
+      await expect(c.start()).resolves.toMatchObject({ device: 'cpu', fallbacks: [] });
+      const results = await c.indexPhotos(files.map((p, i) => ({ path: p, contentHash: `lazy${i}` })));
+      expect(results.map((r) => r.ok)).toEqual(files.map(() => true));
+      const failure = await c.request({ type: 'embedTexts', texts: ['a red car'] }).catch((error: unknown) => error);
+      expect((failure as Error).message).toMatch(new RegExp(`^The search model in ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not load its text encoder: .+\\. Install it again`));
+    } finally {
+      await c.close();
+    }
+  });
+
   it('a process that dies during start-up is restarted like one that dies later', async () => {
     const c = client(killedDuringStartup(START_ATTEMPTS - 1));
     try {

@@ -73,6 +73,10 @@ function analyzer(name: AnalysisName): Promise<PhotoAnalyzer> {
 // A GPU provider can fail to load (CUDA libraries not installed, no WebGPU adapter) or fail on the
 // first run. We try each candidate with a one-query warm-up and fall back to the next, ending at
 // CPU, and report every failure so `photobind status` can say which device is really in use and why.
+// CPU is the last resort, with nothing to fall back to, so it is not warmed up: each encoder loads on
+// first use. An indexing process then never loads the text encoder (~250 MB for ViT-B/32), and a
+// search-only one never loads the vision encoder; a broken encoder fails its first request with the
+// reason instead of the start.
 async function initialise(request: WorkerInit): Promise<DeviceReport> {
   init = request;
   const fallbacks: DeviceReport['fallbacks'] = [];
@@ -87,7 +91,7 @@ async function initialise(request: WorkerInit): Promise<DeviceReport> {
     }
     try {
       const model = await createClipModel({ folder: spec.folder, device: candidate, dtype: spec.dtype, threads: request.threads });
-      await model.embedTexts(['a photo']);
+      if (candidate !== 'cpu') await model.embedTexts(['a photo']);
       clip = Promise.resolve(model);
       device = candidate;
       return { device, fallbacks };

@@ -2,6 +2,7 @@
 // drops those below the relevance floor, optionally orders by date; also "more like this". Text read in
 // photos joins plain queries' hybrid ranking, and a quoted query searches that text literally
 // (see [Note: forgiving text matching]).
+import { markTiming } from '../timing-trace.ts';
 import os from 'node:os';
 import path from 'node:path';
 import type { Photo, SearchFilters, SearchHit } from '../../../common/photo.types.ts';
@@ -182,6 +183,7 @@ export class SearchService {
     if (textTerms.length) {
       embedder = await this.embedder();
       const embedded = await embedder.embedTexts(textTerms.map((i) => terms[i]!.text));
+      markTiming('query-embedded');
       textTerms.forEach((termIndex, j) => (vectors[termIndex] = embedded[j]!));
       if (embedder.modelId !== space && textTerms.length < terms.length) throw new SearchError('The library has just switched search models; search again.');
       space = embedder.modelId;

@@ -116,20 +116,20 @@ export async function createClipModel(options: ModelLoadOptions): Promise<ClipMo
   const family = searchFamily(folder, config);
   const load = pretrainedOptions(options);
 
-  const analysisSide = lazily(async () => {
+  const analysisSide = lazily(() => loading(folder, 'text', async () => {
     const [tokenizer, model] = await Promise.all([
       AutoTokenizer.from_pretrained(folder, load),
       family.textModel.from_pretrained(folder, load),
     ]);
     return { tokenizer, model };
-  });
-  const imageSide = lazily(async () => {
+  }));
+  const imageSide = lazily(() => loading(folder, 'image', async () => {
     const [processor, model] = await Promise.all([
       AutoProcessor.from_pretrained(folder, load),
       family.visionModel.from_pretrained(folder, load),
     ]);
     return { processor, model };
-  });
+  }));
 
   return {
     dimension: family.dimension,
@@ -156,6 +156,16 @@ export async function createClipModel(options: ModelLoadOptions): Promise<ClipMo
       return out;
     },
   };
+}
+
+/** An encoder loaded on first use: a failure names the model folder and the encoder, then the reason. */
+async function loading<T>(folder: string, encoder: 'text' | 'image', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const reason = ((error as Error).message.split('\n')[0] ?? String(error)).replace(/\.$/, '');
+    throw new Error(`The search model in ${folder} could not load its ${encoder} encoder: ${reason}. Install it again ('photobind models pull' or 'photobind models import').`, { cause: error });
+  }
 }
 
 /** Rows of a [n, d] tensor, each scaled to unit length (copies: the tensor's buffer is not kept). */
