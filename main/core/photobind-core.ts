@@ -102,6 +102,8 @@ export class PhotobindCore {
   readonly text: PhotoTextService;
   private textLines: Promise<TextLinesRepository> | undefined;
   private modelClient: Promise<ModelProcessClient> | undefined;
+  /** Settles once the model process being started has been spawned (or its start failed): see modelsStarting. */
+  private modelSpawned: Promise<void> = Promise.resolve();
   /** The search model the running model process was started with. */
   private modelClientClip = '';
   /** A second model process, running only the search model being switched to. */
@@ -154,7 +156,7 @@ export class PhotobindCore {
     const textLines = () => (this.textLines ??= TextLinesRepository.open(layout.database, { readOnly: options.readOnly ?? false }));
     this.text = new PhotoTextService(textLines);
     this.analysisStages.push(new TextStage(textLines));
-    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup, this.text);
+    this.search = new SearchService(store, () => this.textEmbedder(), () => this.activeSearchModel, moments, peopleLookup, this.text, () => this.modelsStarting());
     this.videos = new VideoMomentsService(moments, () => this.models(), () => this.activeSearchModel);
     this.albums = new AlbumsService(AlbumsRepository.inLibrary(layout.root), {
       hashesOf: (paths) => this.catalog.hashesOf(paths),
@@ -368,43 +370,68 @@ export class PhotobindCore {
   models(options: { optionalSearchModel?: boolean } = {}): Promise<ModelProcessClient> {
     // A process started without the search model (for indexing) still captions and answers; embedding
     // queries checks `canEmbed` (textEmbedder).
+    let spawned = () => {};
+    if (!this.modelClient) this.modelSpawned = new Promise<void>((resolve) => (spawned = resolve));
     this.modelClient ??= (async () => {
-      const clipId = this.activeSearchModel;
-      let clip: ModelSpecForWorker | undefined;
       try {
-        clip = await this.spec(clipId, true);
-      } catch (error) {
-        if (!(error instanceof ModelUnavailableError) || !options.optionalSearchModel) throw error;
-        this.searchModelMissing = error;
+        return await this.startModelProcess(options, spawned);
+      } finally {
+        spawned();
       }
-      const caption = await this.spec(this.modelSet.caption, this.options.needs?.includes('caption') ?? false);
-      const ask = await this.spec(this.modelSet.ask, this.options.needs?.includes('ask') ?? false);
-      // Analyzers whose stage is ready now (a stage that becomes ready later restarts the process: restartModels).
-      const analyzers: NonNullable<WorkerInit['analyzers']> = {};
-      for (const stage of this.analysisStages) {
-        const readiness = await stage.readiness();
-        if (readiness.ready) analyzers[stage.name] = readiness.spec;
-      }
-      const device = this.deviceSetting;
-      const client = new ModelProcessClient({
-        ...(clip ? { clip } : {}),
-        ...(caption ? { caption } : {}),
-        ...(ask ? { ask } : {}),
-        analyzers,
-        device,
-        threads: defaultThreadCount(os.availableParallelism()),
-        thumbnailsDir: this.layout.thumbnails,
-      });
-      const report = await client.start();
-      markTiming('model-ready');
-      // For `photobind status`, which reads it instead of starting a process ([Note: status without the model process]).
-      // A reading command writes nothing ([Note: read-only library access]); the next writer records it.
-      if (clip && !this.options.readOnly) await writeDeviceState(this.layout.deviceState, report, device);
-      this.modelClientClip = clipId;
-      return client;
     })();
     this.modelClient.catch(() => (this.modelClient = undefined));
     return this.modelClient;
+  }
+
+  /**
+   * Starts the model process when none runs, and settles once it is spawned, before it has loaded anything;
+   * never rejects (the request that needs the process reports why it could not start). A cold process
+   * takes about a second to get ready in another process, so a caller's own work on this thread after
+   * this (e.g. a search's place lookup) overlaps with it instead of delaying it. Starts nothing while the
+   * search model is not installed: a download is the real request's to start and report.
+   */
+  async modelsStarting(): Promise<void> {
+    if (!this.modelClient && (await this.searchModelProblemOnDisk())) return;
+    this.models().catch(() => undefined);
+    await this.modelSpawned;
+  }
+
+  private async startModelProcess(options: { optionalSearchModel?: boolean }, spawned: () => void): Promise<ModelProcessClient> {
+    const clipId = this.activeSearchModel;
+    let clip: ModelSpecForWorker | undefined;
+    try {
+      clip = await this.spec(clipId, true);
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError) || !options.optionalSearchModel) throw error;
+      this.searchModelMissing = error;
+    }
+    const caption = await this.spec(this.modelSet.caption, this.options.needs?.includes('caption') ?? false);
+    const ask = await this.spec(this.modelSet.ask, this.options.needs?.includes('ask') ?? false);
+    // Analyzers whose stage is ready now (a stage that becomes ready later restarts the process: restartModels).
+    const analyzers: NonNullable<WorkerInit['analyzers']> = {};
+    for (const stage of this.analysisStages) {
+      const readiness = await stage.readiness();
+      if (readiness.ready) analyzers[stage.name] = readiness.spec;
+    }
+    const device = this.deviceSetting;
+    const client = new ModelProcessClient({
+      ...(clip ? { clip } : {}),
+      ...(caption ? { caption } : {}),
+      ...(ask ? { ask } : {}),
+      analyzers,
+      device,
+      threads: defaultThreadCount(os.availableParallelism()),
+      thumbnailsDir: this.layout.thumbnails,
+    });
+    const starting = client.start(); // spawns the process now
+    spawned();
+    const report = await starting;
+    markTiming('model-ready');
+    // For `photobind status`, which reads it instead of starting a process ([Note: status without the model process]).
+    // A reading command writes nothing ([Note: read-only library access]); the next writer records it.
+    if (clip && !this.options.readOnly) await writeDeviceState(this.layout.deviceState, report, device);
+    this.modelClientClip = clipId;
+    return client;
   }
 
   /** The model process of a switch: only the new search model (downloaded first when allowed). */

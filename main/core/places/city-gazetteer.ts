@@ -36,55 +36,70 @@ export function readCityTable(file = cityDataPath()): CityTable {
   const population: number[] = [];
   const lats: number[] = [];
   const lons: number[] = [];
+  // Country codes repeat 130k times over ~250 values: decoded once each, keyed by their bytes.
+  const countryByBytes = new Map<number, string>();
   let pos = 0;
   const varint = (): number => {
-    let result = 0;
-    let shift = 0;
+    let byte = buf[pos++]!;
+    if (byte < 0x80) return byte; // most keys and lengths: one byte
+    let result = byte & 0x7f;
+    let scale = 128;
     for (;;) {
-      const byte = buf[pos++]!;
-      result += (byte & 0x7f) * 2 ** shift;
+      byte = buf[pos++]!;
+      result += (byte & 0x7f) * scale; // not `<<`: populations and ids may pass 2^31
       if (byte < 0x80) return result;
-      shift += 7;
+      scale *= 128;
     }
   };
   const zigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
-  const text = (): string => {
-    const length = varint();
-    const value = buf.toString('utf8', pos, pos + length);
-    pos += length;
-    return value;
-  };
   let lastLat = 0;
   let lastLon = 0;
   while (pos < buf.length) {
     const end = varint() + pos;
-    let name = '';
+    let nameAt = 0;
+    let nameEnd = 0;
     let country = '';
-    let feature = '';
+    let skipped = false;
     let people = 0;
     while (pos < end) {
       const key = varint();
-      const tag = Math.floor(key / 8);
+      const tag = key >>> 3; // keys are small
       const wire = key & 7;
-      if (tag === 2) name = text();
-      else if (tag === 3) country = text();
-      else if (tag === 7) feature = text();
-      else if (tag === 9) people = varint();
-      else if (tag === 10) lastLon += zigzag(varint());
-      else if (tag === 11) lastLat += zigzag(varint());
-      else if (wire === 0) varint();
-      else if (wire === 2) {
+      if (wire === 2) {
         const length = varint(); // read before adding: `pos += varint()` would add to the old pos
+        if (tag === 2) {
+          nameAt = pos;
+          nameEnd = pos + length;
+        }
+        else if (tag === 3) country = countryCode(buf, pos, length, countryByBytes);
+        else if (tag === 7) skipped = isSkippedFeature(buf, pos, length);
         pos += length;
-      }
-      else throw new Error(`${file}: unexpected protobuf field ${tag} (wire type ${wire}) at byte ${pos}.`);
+      } else if (wire === 0) {
+        const value = varint();
+        if (tag === 9) people = value;
+        else if (tag === 10) lastLon += zigzag(value);
+        else if (tag === 11) lastLat += zigzag(value);
+      } else throw new Error(`${file}: unexpected protobuf field ${tag} (wire type ${wire}) at byte ${pos}.`);
     }
-    if (SKIPPED_FEATURES.has(feature) || !name) continue;
-    names.push(name);
+    if (skipped || nameEnd === nameAt) continue;
+    names.push(buf.toString('utf8', nameAt, nameEnd));
     countries.push(country);
     population.push(people);
     lats.push(lastLat / 1e5);
     lons.push(lastLon / 1e5);
   }
   return { count: names.length, names, countries, population: Uint32Array.from(population), lat: Float64Array.from(lats), lon: Float64Array.from(lons) };
+}
+
+function countryCode(buf: Buffer, at: number, length: number, known: Map<number, string>): string {
+  if (length !== 2) return buf.toString('utf8', at, at + length);
+  const key = (buf[at]! << 8) | buf[at + 1]!;
+  let code = known.get(key);
+  if (code === undefined) known.set(key, (code = buf.toString('latin1', at, at + 2)));
+  return code;
+}
+
+/** Whether the feature code's bytes spell one of SKIPPED_FEATURES (compared without making a string per place). */
+function isSkippedFeature(buf: Buffer, at: number, length: number): boolean {
+  return length === 4 && buf[at] === 0x50 && buf[at + 1] === 0x50 && buf[at + 2] === 0x4c && SKIPPED_FEATURES.has(buf.toString('latin1', at, at + 4));
 }

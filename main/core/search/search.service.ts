@@ -90,6 +90,8 @@ export interface PeopleLookup {
 
 export class SearchService {
   private readonly backgroundCache = new Map<string, number>();
+  /** NONSENSE_PROBES embedded, per search model. */
+  private readonly probeVectors = new Map<string, Float32Array[]>();
 
   constructor(
     private readonly store: PhotoStoreRepository,
@@ -101,6 +103,8 @@ export class SearchService {
     private readonly people?: () => Promise<PeopleLookup | undefined>,
     /** Text read in photos; without it, searches see captions and file names only. */
     private readonly photoText?: PhotoTextMatcher,
+    /** Starts the text embedder's process and settles once it is under way (never rejects). */
+    private readonly embedderStarting?: () => Promise<void>,
   ) {}
 
   /** A photo named by a typed path, as written or with its links resolved ([Note: symlinked folders]). */
@@ -123,6 +127,9 @@ export class SearchService {
    * person's photos, newest first.
    */
   async searchRanked(query: string, options: SearchOptions = {}): Promise<RankedSearch> {
+    // A cold model process takes about a second to get ready; the place and people lookups below (the
+    // first place lookup reads the offline gazetteer, ~0.3 s of this thread) run meanwhile.
+    if (query.trim() && !(this.photoText && isLiteralTextQuery(query))) await this.embedderStarting?.();
     // A place in the query ("Lisbon", "boats in Porto") becomes an area filter when the library has photos
     // there; otherwise the words search as they are ([Note: offline places]).
     if (!options.area && !query.includes('/') && !/[+-]/.test(query)) {
@@ -182,7 +189,11 @@ export class SearchService {
     let embedder: TextEmbedder | undefined;
     if (textTerms.length) {
       embedder = await this.embedder();
-      const embedded = await embedder.embedTexts(textTerms.map((i) => terms[i]!.text));
+      const texts = textTerms.map((i) => terms[i]!.text);
+      // The background's probes go with the first query a model sees: one round trip to the model process.
+      const withProbes = !this.probeVectors.has(embedder.modelId);
+      const embedded = await embedder.embedTexts(withProbes ? [...texts, ...NONSENSE_PROBES] : texts);
+      if (withProbes) this.probeVectors.set(embedder.modelId, embedded.slice(texts.length));
       markTiming('query-embedded');
       textTerms.forEach((termIndex, j) => (vectors[termIndex] = embedded[j]!));
       if (embedder.modelId !== space && textTerms.length < terms.length) throw new SearchError('The library has just switched search models; search again.');
@@ -215,11 +226,11 @@ export class SearchService {
     const key = `${modelId}\u0000${photos}\u0000${(await this.moments?.countAllMoments(modelId)) ?? 0}`;
     const cached = this.backgroundCache.get(key);
     if (cached !== undefined) return cached;
-    const probes = await embedder.embedTexts(NONSENSE_PROBES);
-    let ceiling = -Infinity;
+    const probes = this.probeVectors.get(modelId) ?? (await embedder.embedTexts(NONSENSE_PROBES));
     // The probes are ranked as queries are (photos and videos' moments alike): a query's best score may be a
     // moment's, so the background it must rise above includes what nonsense gets from moments.
-    for (const probe of probes) ceiling = Math.max(ceiling, (await this.vectorHits(probe, modelId, 1, { modelId }))[0]?.score ?? -Infinity);
+    const best = await Promise.all(probes.map(async (probe) => (await this.vectorHits(probe, modelId, 1, { modelId }))[0]?.score ?? -Infinity));
+    const ceiling = Math.max(-Infinity, ...best);
     this.backgroundCache.clear();
     this.backgroundCache.set(key, ceiling);
     return ceiling;
