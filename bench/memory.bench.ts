@@ -43,6 +43,17 @@ export interface MemoryResult {
   /** Peak resident memory over the whole run (VmHWM, last read before exit). */
   corePeakMb: number | null;
   modelProcessPeakMb: number | null;
+  /** RSS of the launcher that started the core again with the allocator tuned (null when it did not). */
+  launcherMb: number | null;
+}
+
+/** The core of a `photobind` process: its relaunched child when it started itself again, else itself. */
+async function coreOf(pid: number): Promise<number> {
+  for (const child of await childPids(pid)) {
+    const environ = await fs.readFile(`/proc/${child}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').some((pair) => pair.startsWith('PHOTOBIND_MALLOC_TUNED='))) return child;
+  }
+  return pid;
 }
 
 /** Indexes `count` generated photos with `photobind index --models toy` and samples both processes' RSS. */
@@ -61,15 +72,19 @@ export async function benchIndexingMemory(count: number): Promise<MemoryResult> 
   const step = Math.max(250, Math.floor(count / 10));
   let next = step;
   let corePeakMb: number | null = null;
+  let launcherMb: number | null = null;
   let modelProcessPeakMb: number | null = null;
   let running = true;
   void exited.then(() => (running = false));
   while (running) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const pid = child.pid;
+    // On Linux `photobind index` starts itself again with glibc's allocator tuned ([Note: glibc malloc in
+    // long-running commands]): the core is then the launcher's child, and the launcher only waits.
+    const pid = child.pid ? await coreOf(child.pid) : undefined;
     const state = await fs.readFile(path.join(library, 'index-state.json'), 'utf8').then((t) => JSON.parse(t) as { pending: number }, () => null);
     const modelPid = pid ? (await childPids(pid))[0] : undefined;
-    const [coreRss, coreHwm, modelRss, modelHwm] = await Promise.all([processMemoryMb(pid, 'VmRSS'), processMemoryMb(pid, 'VmHWM'), processMemoryMb(modelPid, 'VmRSS'), processMemoryMb(modelPid, 'VmHWM')]);
+    const [coreRss, coreHwm, modelRss, modelHwm, launcherRss] = await Promise.all([processMemoryMb(pid, 'VmRSS'), processMemoryMb(pid, 'VmHWM'), processMemoryMb(modelPid, 'VmRSS'), processMemoryMb(modelPid, 'VmHWM'), pid !== child.pid ? processMemoryMb(child.pid, 'VmRSS') : null]);
+    if (launcherRss !== null) launcherMb = launcherRss;
     if (coreHwm !== null) corePeakMb = coreHwm;
     if (modelHwm !== null) modelProcessPeakMb = Math.max(modelProcessPeakMb ?? 0, modelHwm);
     const indexed = state ? count - state.pending : 0;
@@ -82,5 +97,5 @@ export async function benchIndexingMemory(count: number): Promise<MemoryResult> 
   const seconds = (performance.now() - started) / 1000;
   await fs.rm(tmp, { recursive: true, force: true });
   if (code !== 0) throw new Error(`photobind index exited with ${code}: ${stderr.slice(-500)}`);
-  return { samples, seconds, corePeakMb, modelProcessPeakMb };
+  return { samples, seconds, corePeakMb, modelProcessPeakMb, launcherMb };
 }

@@ -116,7 +116,7 @@ try {
     const memory = await benchIndexingMemory(sizes.memoryPhotos);
     results.add({
       id: `memory-${sizes.memoryPhotos}`,
-      title: `Memory of \`photobind index\` (core) and its model process while indexing ${sizes.memoryPhotos} small photos with the toy models (${memory.seconds.toFixed(0)} s; --memory-photos=N); peaks: core ${memory.corePeakMb?.toFixed(0) ?? 'n/a'} MB, model process ${memory.modelProcessPeakMb?.toFixed(0) ?? 'n/a'} MB; targets 400 MB and 1.2 GB (ViT-B/32)`,
+      title: `Memory of \`photobind index\` (core) and its model process while indexing ${sizes.memoryPhotos} small photos with the toy models (${memory.seconds.toFixed(0)} s; --memory-photos=N); peaks: core ${memory.corePeakMb?.toFixed(0) ?? 'n/a'} MB, model process ${memory.modelProcessPeakMb?.toFixed(0) ?? 'n/a'} MB${memory.launcherMb !== null ? ` (and the launcher that started the core with the allocator tuned: ${memory.launcherMb.toFixed(0)} MB)` : ''}; targets 400 MB and 1.2 GB (ViT-B/32)`,
       header: ['photos indexed', 'core RSS (MB)', 'core / 400 MB target', 'model process RSS (MB)'],
       keyColumns: 1,
       rows: memory.samples.map((s) => [s.indexed, s.coreRssMb, s.coreRssMb / 400, s.modelProcessRssMb ?? 'n/a']),

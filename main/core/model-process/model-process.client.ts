@@ -250,7 +250,20 @@ export class ModelProcessClient {
 export function defaultSpawn(): ChildProcess {
   return fork(WORKER.file, [], {
     execArgv: WORKER.execArgv,
+    env: withoutMallocTuning(process.env),
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+}
+
+/**
+ * The environment without what bin/malloc-tuning.js added for the core (PHOTOBIND_MALLOC_TUNED names it):
+ * the model process runs with glibc's defaults, as it was measured. See [Note: glibc malloc in long-running commands].
+ */
+export function withoutMallocTuning(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const added = env.PHOTOBIND_MALLOC_TUNED;
+  if (added === undefined) return env;
+  const rest = { ...env };
+  for (const name of ['PHOTOBIND_MALLOC_TUNED', ...added.split(',')]) delete rest[name];
+  return rest;
 }

@@ -85,7 +85,8 @@ export async function openOrCreateTable(db: lancedb.Connection, name: string, sc
 // text lines and ledger entries were committed per model batch of 16 (three tables, ~190 commits per
 // 1,000 photos). They now go with the rows (IndexService.apply), and the tables written during a pass
 // are compacted every COMPACT_EVERY commits, keeping versions of the last minute for readers in other
-// processes: 156 → 194 MB over the same 10k photos.
+// processes: 156 → 194 MB over the same 10k photos. What still grew with the rows written (~4 MB per
+// 1,000) was glibc keeping freed memory: see [Note: glibc malloc in long-running commands] (bin/malloc-tuning.js).
 const COMPACT_EVERY = 64;
 
 /** Compaction keeps the versions of the last minute: a reader in another process may still be on one. */
