@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { TUNED_MARK } from '../bin/malloc-tuning.js';
 import { REPO_ROOT } from '../main/core/runtime-layout.ts';
 import { processMemoryMb } from './bench-table.ts';
 import { buildCore } from './cli-latency.bench.ts';
@@ -51,7 +52,7 @@ export interface MemoryResult {
 async function coreOf(pid: number): Promise<number> {
   for (const child of await childPids(pid)) {
     const environ = await fs.readFile(`/proc/${child}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').some((pair) => pair.startsWith('PHOTOBIND_MALLOC_TUNED='))) return child;
+    if (environ.split('\0').some((pair) => pair.startsWith(`${TUNED_MARK}=`))) return child;
   }
   return pid;
 }

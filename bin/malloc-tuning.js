@@ -18,17 +18,18 @@ import { spawn } from 'node:child_process';
 // this process is killed, the IPC channel closes and the command dies at once too (as a killed
 // command would: a crash that the next run resumes from).
 export const MALLOC_TUNING = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072' };
-/**
- * Set in the relaunched command to the names it added, so that the model process gets glibc's defaults
- * back (main/core/model-process/model-process.client.ts: it allocates its own way and was measured so).
- */
+/** Set in a tuned core to the names it added, so that its model process gets glibc's defaults back (withoutMallocTuning). */
 export const TUNED_MARK = 'PHOTOBIND_MALLOC_TUNED';
 const LONG_COMMANDS = new Set(['index', 'watch', 'serve', 'demo']);
 
+/** Whether a core started with `env` should get MALLOC_TUNING: on Linux, not tuned yet, no setting of the user's. */
+function tuningApplies(env, platform) {
+  return platform === 'linux' && env.MALLOC_ARENA_MAX === undefined && env[TUNED_MARK] === undefined;
+}
+
 /** Whether this command line should run again with MALLOC_TUNING. */
 export function wantsMallocTuning(argv, env = process.env, platform = process.platform) {
-  if (platform !== 'linux' || env.MALLOC_ARENA_MAX !== undefined || env[TUNED_MARK] !== undefined) return false;
-  return LONG_COMMANDS.has(commandName(argv) ?? '');
+  return tuningApplies(env, platform) && LONG_COMMANDS.has(commandName(argv) ?? '');
 }
 
 /** The command of a command line: its first word that is neither an option nor a global option's value. */
@@ -42,16 +43,25 @@ function commandName(argv) {
 /** main/core/cli/main.ts's global options that take a value as the next word. */
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--library', '--models']);
 
-/** `env` with MALLOC_TUNING added (and TUNED_MARK naming it), for a core process started by Photobind. */
-export function tunedEnvironment(env = process.env) {
-  return { ...env, ...MALLOC_TUNING, [TUNED_MARK]: Object.keys(MALLOC_TUNING).join(',') };
+/** The environment for a core process (the app's core host, a relaunched command): `env` with MALLOC_TUNING where it applies. */
+export function coreEnvironment(env = process.env, platform = process.platform) {
+  return tuningApplies(env, platform) ? { ...env, ...MALLOC_TUNING, [TUNED_MARK]: Object.keys(MALLOC_TUNING).join(',') } : env;
+}
+
+/** `env` without what coreEnvironment added, for the core's model process: glibc's defaults, as it was measured. */
+export function withoutMallocTuning(env = process.env) {
+  const added = env[TUNED_MARK];
+  if (added === undefined) return env;
+  const rest = { ...env };
+  for (const name of [TUNED_MARK, ...added.split(',')]) delete rest[name];
+  return rest;
 }
 
 /** Runs `script argv` again with MALLOC_TUNING and ends this process as it ends; never returns. */
 export function relaunchWithMallocTuning(script, argv) {
   const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: tunedEnvironment(),
+    env: coreEnvironment(),
     detached: true,
   });
   const forward = (signal) => () => child.kill(signal);

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDemoAlbum } from '../main/core/toy-world/demo-album.ts';
 import { CLI, runPhotobind } from '../main/core/cli/cli-process.test-support.ts';
-import { MALLOC_TUNING, wantsMallocTuning } from './malloc-tuning.js';
+import { coreEnvironment, MALLOC_TUNING, wantsMallocTuning, withoutMallocTuning } from './malloc-tuning.js';
 
 describe('wantsMallocTuning', () => {
   it('picks the long commands on Linux, wherever the global options stand, and never over a setting of the user', () => {
@@ -22,6 +22,18 @@ describe('wantsMallocTuning', () => {
     expect(wantsMallocTuning(['index'], { MALLOC_ARENA_MAX: '4' }, 'linux')).toBe(false);
     expect(wantsMallocTuning(['index'], { PHOTOBIND_MALLOC_TUNED: Object.keys(MALLOC_TUNING).join(',') }, 'linux')).toBe(false);
     expect(wantsMallocTuning(['index'], {}, 'darwin')).toBe(false);
+  });
+});
+
+describe('coreEnvironment and withoutMallocTuning', () => {
+  it('add the settings for a core on Linux only, and give its model process the environment back as it was', () => {
+    const env = { PATH: '/usr/bin', HOME: '/home/ann' };
+    const core = coreEnvironment(env, 'linux');
+    expect(core).toEqual({ ...env, ...MALLOC_TUNING, PHOTOBIND_MALLOC_TUNED: Object.keys(MALLOC_TUNING).join(',') });
+    expect(withoutMallocTuning(core)).toEqual(env);
+    expect(coreEnvironment(env, 'win32')).toBe(env);
+    expect(coreEnvironment({ ...env, MALLOC_ARENA_MAX: '8' }, 'linux')).toEqual({ ...env, MALLOC_ARENA_MAX: '8' });
+    expect(withoutMallocTuning({ ...env, MALLOC_ARENA_MAX: '8' })).toEqual({ ...env, MALLOC_ARENA_MAX: '8' }); // the user's own stays
   });
 });
 

@@ -14,7 +14,7 @@ import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, nativeTheme, s
 import { createClient } from '../../common/api/rpc.ts';
 import { messagePortTransport } from '../../common/api/transports/message-port.transport.ts';
 import { APP_ORIGIN, APP_SCHEME, handleProtocols, MEDIA_SCHEME, registerSchemes } from './app-protocols.ts';
-import { tunedEnvironment } from '../../bin/malloc-tuning.js';
+import { coreEnvironment } from '../../bin/malloc-tuning.js';
 import { coreHostApi, type PortKind } from './core-host.contract.ts';
 import { domStylePort } from './message-port-main.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
@@ -49,8 +49,7 @@ let coreHost: UtilityProcess | undefined;
 /** Starts the core host and hands it a port; resolves with a client for main's own needs. */
 function startCoreHost() {
   // On Linux the core runs with glibc's allocator tuned for a long-lived LanceDB writer: [Note: glibc malloc in long-running commands].
-  const env = process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined ? tunedEnvironment(process.env) : process.env;
-  coreHost = utilityProcess.fork(CORE_HOST_ENTRY, [], { serviceName: 'Photobind core', stdio: 'inherit', env });
+  coreHost = utilityProcess.fork(CORE_HOST_ENTRY, [], { serviceName: 'Photobind core', stdio: 'inherit', env: coreEnvironment() });
   coreHost.on('exit', (code) => {
     if (code !== 0 && !quitting) {
       dialog.showErrorBox('Photobind stopped', `The Photobind core stopped unexpectedly (exit code ${code}). Please restart Photobind.`);

@@ -1,6 +1,7 @@
 // The core's handle on the model process: typed requests, streamed tokens, restart after a crash.
 // See [Note: why ML runs in its own process] in model-worker.ts.
 import { fork, type ChildProcess } from 'node:child_process';
+import { withoutMallocTuning } from '../../../bin/malloc-tuning.js';
 import type { VideoMomentsResult } from '../video/video-moments.inference.ts';
 import type { DeviceReport, IndexItem, PhotoIndexItem, IndexItemResult, IndexWork, WorkerErrorCode, WorkerInit, WorkerRequest, WorkerResponse, WorkerResultMap } from './model-process.protocol.ts';
 import { unpackedPath } from '../app-paths.ts';
@@ -250,20 +251,8 @@ export class ModelProcessClient {
 export function defaultSpawn(): ChildProcess {
   return fork(WORKER.file, [], {
     execArgv: WORKER.execArgv,
-    env: withoutMallocTuning(process.env),
+    env: withoutMallocTuning(process.env), // see [Note: glibc malloc in long-running commands]
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-}
-
-/**
- * The environment without what bin/malloc-tuning.js added for the core (PHOTOBIND_MALLOC_TUNED names it):
- * the model process runs with glibc's defaults, as it was measured. See [Note: glibc malloc in long-running commands].
- */
-export function withoutMallocTuning(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const added = env.PHOTOBIND_MALLOC_TUNED;
-  if (added === undefined) return env;
-  const rest = { ...env };
-  for (const name of ['PHOTOBIND_MALLOC_TUNED', ...added.split(',')]) delete rest[name];
-  return rest;
 }
