@@ -13,7 +13,7 @@ import type { PeopleSnapshot } from '../faces/people-grouping.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
-import { compactAfterCommits, connectDatabase, deleteWhereIn, inChunks, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, deleteWhereIn, inChunks, openOrCreateTable, renewConnection, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const FACES = 'faces';
 const FACE_SCANS = 'face_scans';
@@ -88,7 +88,7 @@ export class FacesRepository {
   private readonly writes = new SerialWork();
 
   private constructor(
-    private readonly db: lancedb.Connection,
+    private db: lancedb.Connection,
     private readonly dir: string,
     private faces: lancedb.Table,
     private scans: lancedb.Table,
@@ -130,9 +130,16 @@ export class FacesRepository {
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
         .execute(scans.map((s) => ({ contentHash: s.contentHash, faceCount: s.faces.length, model, scannedAt })));
-      await compactAfterCommits(this.faces); // see [Note: compaction during long passes]
-      await compactAfterCommits(this.scans);
+      // see [Note: compaction during long passes]
+      const compacted = [await compactAfterCommits(this.faces), await compactAfterCommits(this.scans)];
+      if (compacted.includes(true)) await this.renewConnection();
     });
+  }
+
+  /** See [Note: renewing connections during long passes] (lance-tables.ts). */
+  private async renewConnection(): Promise<void> {
+    const renewed = await renewConnection(this.db, [this.faces, this.scans], (db) => FacesRepository.openTables(db));
+    if (renewed) [this.db, [this.faces, this.scans]] = [renewed.db, renewed.opened];
   }
 
   /** Content hashes already scanned by `model`. */

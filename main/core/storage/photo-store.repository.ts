@@ -24,7 +24,7 @@ import { ProblemsRepository, type StoredProblem } from './problems.repository.ts
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { RetryingSerialWork } from './commit-retry.ts';
 import { removeDuplicatePaths } from './duplicate-rows.ts';
-import { committedTableNames, compactAfterCommits, connectDatabase, versionsToKeepSince } from './lance-tables.ts';
+import { committedTableNames, compactAfterCommits, connectDatabase, renewConnection, versionsToKeepSince } from './lance-tables.ts';
 import { SidecarStampsRepository } from './sidecar-stamps.repository.ts';
 import type { SidecarStamp } from '../media/sidecar-stamp.ts';
 
@@ -84,7 +84,7 @@ export class PhotoStoreRepository {
   /** Vector size of the active search model as the catalog states it, for photos stored before any embedding. */
   private dimensionHint: number | null = null;
 
-  private constructor(private readonly db: lancedb.Connection, private readonly dir: string, private readonly readOnly = false) {
+  private constructor(private db: lancedb.Connection, private readonly dir: string, private readonly readOnly = false) {
     this.writes = new RetryingSerialWork(dir);
   }
 
@@ -272,7 +272,20 @@ export class PhotoStoreRepository {
     const table = await this.photosTable(dimension);
     const rows = photos.map((p) => (p.modelId === this.space.modelId && p.vector ? p : { ...p, modelId: p.vector ? p.modelId : NOT_EMBEDDED, vector: new Float32Array(dimension) }));
     await table.mergeInsert('path').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map(toRow));
-    await compactAfterCommits(table); // see [Note: compaction during long passes]
+    if (await compactAfterCommits(table)) await this.renewConnection(); // see [Note: compaction during long passes]
+  }
+
+  /** See [Note: renewing connections during long passes] (lance-tables.ts). Called holding the write queue. */
+  private async renewConnection(): Promise<void> {
+    const photosTable = this.space.photosTable;
+    const renewed = await renewConnection(this.db, [...(this.photos ? [this.photos] : []), this.problems, this.sidecars], async (db) => ({
+      photos: this.photos ? await db.openTable(photosTable) : undefined,
+      problems: await ProblemsRepository.open(db),
+      sidecars: await SidecarStampsRepository.open(db),
+    }));
+    if (!renewed) return;
+    this.db = renewed.db;
+    ({ photos: this.photos, problems: this.problems, sidecars: this.sidecars } = renewed.opened);
   }
 
   /**

@@ -6,7 +6,7 @@ import type * as lancedb from '@lancedb/lancedb';
 import { Bool, Field, Int32, Schema, Utf8 } from './arrow-runtime.ts';
 import { sqlString } from './photo-filters.ts';
 import { SerialWork } from '../serial-work.ts';
-import { compactAfterCommits, connectDatabase, openOrCreateTable, sqlList, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, openOrCreateTable, renewConnection, sqlList, type Row, type TableAccess } from './lance-tables.ts';
 
 const LEDGER = 'stage_ledger';
 
@@ -36,7 +36,7 @@ export interface LedgerEntry {
 export class StageLedgerRepository {
   private readonly writes = new SerialWork();
 
-  private constructor(private readonly db: lancedb.Connection, private table: lancedb.Table) {}
+  private constructor(private db: lancedb.Connection, private table: lancedb.Table) {}
 
   static async open(databaseDir: string, access: TableAccess = {}): Promise<StageLedgerRepository> {
     const db = await connectDatabase(databaseDir, access);
@@ -71,8 +71,14 @@ export class StageLedgerRepository {
         updatedAt: now,
       }));
       await this.table.mergeInsert('key').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-      await compactAfterCommits(this.table); // see [Note: compaction during long passes]
+      if (await compactAfterCommits(this.table)) await this.renewConnection(); // see [Note: compaction during long passes]
     });
+  }
+
+  /** See [Note: renewing connections during long passes] (lance-tables.ts). */
+  private async renewConnection(): Promise<void> {
+    const renewed = await renewConnection(this.db, [this.table], (db) => db.openTable(LEDGER));
+    if (renewed) [this.db, this.table] = [renewed.db, renewed.opened];
   }
 
   /** The entries of one stage, by content hash (all of them, or those of the given hashes). */

@@ -7,7 +7,7 @@ import { Field, Float64, Schema, Utf8 } from './arrow-runtime.ts';
 import { parseTextLines, type TextLine } from '../text/text-line.ts';
 import { SerialWork } from '../serial-work.ts';
 import { sqlString } from './photo-filters.ts';
-import { compactAfterCommits, connectDatabase, deleteWhereIn, openOrCreateTable, type Row, type TableAccess } from './lance-tables.ts';
+import { compactAfterCommits, connectDatabase, deleteWhereIn, openOrCreateTable, renewConnection, type Row, type TableAccess } from './lance-tables.ts';
 
 const TABLE = 'text_lines';
 
@@ -44,8 +44,8 @@ export class TextLinesRepository {
   private readonly writes = new SerialWork();
 
   private constructor(
-    private readonly db: lancedb.Connection,
-    private readonly table: lancedb.Table,
+    private db: lancedb.Connection,
+    private table: lancedb.Table,
   ) {}
 
   /** Opens (creating when needed) the text table in the library's LanceDB folder. */
@@ -66,8 +66,14 @@ export class TextLinesRepository {
     const rows = readings.map((r) => ({ contentHash: r.contentHash, text: r.lines.map((line) => line.text).join('\n'), lines: JSON.stringify(r.lines), modelId: r.modelId, readAtMs: now }));
     await this.writes.run(async () => {
       await this.table.mergeInsert('contentHash').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-      await compactAfterCommits(this.table); // see [Note: compaction during long passes]
+      if (await compactAfterCommits(this.table)) await this.renewConnection(); // see [Note: compaction during long passes]
     });
+  }
+
+  /** See [Note: renewing connections during long passes] (lance-tables.ts). */
+  private async renewConnection(): Promise<void> {
+    const renewed = await renewConnection(this.db, [this.table], (db) => db.openTable(TABLE));
+    if (renewed) [this.db, this.table] = [renewed.db, renewed.opened];
   }
 
   async get(contentHash: string): Promise<PhotoText | null> {
