@@ -19,7 +19,7 @@ import {
   realPhoto,
   solidJpeg,
 } from './media-test-files.test-support.ts';
-import { decodePhoto, missingEdgeFraction, readPhotoFile, type DecodedPhoto, type DecodePhotoResult } from './photo-decoder.ts';
+import { decodePhoto, missingEdgeFraction, previewsToTry, readPhotoFile, type DecodedPhoto, type DecodePhotoResult } from './photo-decoder.ts';
 import { PhotoProblemError } from './photo-problem.ts';
 
 let dir = '';
@@ -348,6 +348,37 @@ describe('decodePhoto on RAW files (embedded previews)', () => {
     }
     // RAF keeps its EXIF only in the preview, and it is read from there.
     expect(decoded(await decodePhoto(path.join(dir, 'DSCF0001.RAF'))).metadata.camera).toEqual({ make: 'FUJIFILM', model: 'X-T5' });
+  });
+
+  it('decodes the smallest preview that covers every output, and reports the size of the largest', async () => {
+    // A full-size preview (blue) and a 1500 × 1000 one (red), as CR3 and ARW files carry.
+    const full = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#33c' } }).jpeg().toBuffer();
+    const medium = await sharp({ create: { width: 1500, height: 1000, channels: 3, background: '#c33' } }).jpeg().toBuffer();
+    const file = await write('IMG_0002.dng', fakeDng(full, { thumbnail: medium, orientation: 6 }));
+    const colour = (photo: DecodedPhoto) => (photo.modelPixels.data[0]! > 200 ? 'red' : photo.modelPixels.data[2]! > 200 ? 'blue' : 'other');
+
+    const thumbnailAndModel = decoded(await decodePhoto(file));
+    expect(colour(thumbnailAndModel)).toBe('red');
+    expect(thumbnailAndModel).toMatchObject({ width: 2000, height: 3000, thumbnailWidth: 341, thumbnailHeight: 512, warnings: [] });
+    await expectConsistent(thumbnailAndModel);
+    // Text reading at 1280 px: the 1500 px preview still covers it; at 2000 px only the full one does.
+    expect(colour(decoded(await decodePhoto(file, { analysisSide: 1280 })))).toBe('red');
+    const sharper = decoded(await decodePhoto(file, { analysisSide: 2000 }));
+    expect(colour(sharper)).toBe('blue');
+    expect(sharper).toMatchObject({ width: 2000, height: 3000 });
+  });
+
+  it('never picks a small or letterboxed thumbnail over the full preview', () => {
+    const sides = { thumbnailSide: 512, modelSide: 224, analysisSide: 0 };
+    const full = { name: 'full', width: 6000, height: 4000 };
+    const medium = { name: 'medium', width: 1620, height: 1080 };
+    const letterboxed = { name: '4:3 thumbnail of a 3:2 picture', width: 1600, height: 1200 };
+    const small = { name: 'small', width: 640, height: 424 };
+    expect(previewsToTry([small, full, letterboxed, medium], sides).map((p) => p.name)).toEqual(['medium', 'full', letterboxed.name, 'small']);
+    expect(previewsToTry([small, full, letterboxed], sides).map((p) => p.name)).toEqual(['full', letterboxed.name, 'small']);
+    // When nothing smaller covers the outputs, the largest goes first.
+    expect(previewsToTry([small, full], { ...sides, analysisSide: 8000 }).map((p) => p.name)).toEqual(['full', 'small']);
+    expect(previewsToTry([], sides)).toEqual([]);
   });
 
   it('warns about a RAW with only a tiny preview, and reports one with none as unsupported', async () => {

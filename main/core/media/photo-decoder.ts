@@ -246,8 +246,9 @@ async function decodeBytes(filePath: string, bytes: Buffer, file: PhotoFileInfo,
 async function decodeRaw(filePath: string, format: RawFormat, bytes: Buffer, file: PhotoFileInfo, opts: ResolvedOptions): Promise<DecodePhotoResult> {
   const previews = findEmbeddedJpegs(bytes, format);
   const metadata = await readPhotoMetadata(filePath, bytes, { format, fallbackBytes: previews[0]?.bytes });
+  const largest = previews[0];
   let lastError: unknown;
-  for (const preview of previews) {
+  for (const preview of previewsToTry(previews, opts)) {
     try {
       const rendered = await render(filePath, { input: preview.bytes, orientation: metadata.orientation }, opts);
       const warnings: PhotoWarning[] = [];
@@ -257,7 +258,10 @@ async function decodeRaw(filePath: string, format: RawFormat, bytes: Buffer, fil
           message: `${describeFile(filePath)} only contains a small ${preview.width} × ${preview.height} preview, so its thumbnail and search results may be less sharp. Exporting a JPEG from your raw developer next to it gives better results.`,
         });
       }
-      return finish(format, rendered, metadata, 'embedded-preview', warnings, file);
+      // The photo's size is its largest preview's (the camera's output), whichever one was decoded.
+      const swap = metadata.orientation >= 5;
+      const size = preview !== largest && largest ? { width: swap ? largest.height : largest.width, height: swap ? largest.width : largest.height } : {};
+      return finish(format, { ...rendered, ...size }, metadata, 'embedded-preview', warnings, file);
     } catch (err) {
       lastError = err;
       const problem = toPhotoProblem(err, filePath);
@@ -275,6 +279,28 @@ async function decodeRaw(filePath: string, format: RawFormat, bytes: Buffer, fil
       lastError,
     ),
   );
+}
+
+/**
+ * The order to try a RAW's previews in: the smallest that still covers every output (thumbnail, model
+ * and analysis pixels) first, since decoding costs with the JPEG's size even when libjpeg shrinks on load
+ * (many cameras embed a ~1620 × 1080 preview beside the full-size one: CR3, ARW); then the larger ones,
+ * then the smaller ones, largest first, for when a preview turns out to be damaged. A smaller preview
+ * counts only at the largest one's aspect ratio (Canon's 160 × 120 thumbnails of 3:2 pictures have black
+ * bands) and from SMALL_PREVIEW_SIDE up (cameras compress their small thumbnails hard).
+ */
+export function previewsToTry<T extends { width: number; height: number }>(previews: readonly T[], opts: Pick<ResolvedOptions, 'thumbnailSide' | 'modelSide' | 'analysisSide'>): T[] {
+  const largestFirst = [...previews].sort((a, b) => b.width * b.height - a.width * a.height);
+  const largest = largestFirst[0];
+  if (!largest) return [];
+  const aspect = (p: T) => Math.max(p.width, p.height) / Math.min(p.width, p.height);
+  const covers = (p: T) =>
+    Math.max(p.width, p.height) >= Math.max(opts.thumbnailSide, opts.analysisSide, SMALL_PREVIEW_SIDE) &&
+    Math.min(p.width, p.height) >= opts.modelSide &&
+    Math.abs(aspect(p) / aspect(largest) - 1) < 0.02;
+  const sufficient = largestFirst.filter(covers);
+  const smallestSufficient = sufficient.at(-1);
+  return smallestSufficient ? [smallestSufficient, ...largestFirst.filter((p) => p !== smallestSufficient)] : largestFirst;
 }
 
 function unsupported(format: PhotoFormat, metadata: PhotoMetadata, file: PhotoFileInfo, problem: PhotoProblemError): UnsupportedPhoto {
